@@ -1,0 +1,60 @@
+# Councillor Support Hub. The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+PORT ?= 5000
+export PORTAL_ENV ?= development
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-python install-node install-system assets lint format test-only bench db demo clean
+
+run: install db demo ## Install, migrate, load the demo council once, start the web server, worker and mail catcher
+	@PORT=$(PORT) BIN=$(BIN) scripts/run-dev.sh
+
+test: install install-system lint test-only ## Install everything, run the linters and the whole suite
+
+install: install-python install-node assets
+
+install-python: $(BIN)/.installed
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install-node: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian packages the tests use: Chromium for the browser tests and PostgreSQL for the second database.
+install-system:
+	scripts/install-system-packages.sh
+
+assets: portal/static/dist/app.css
+portal/static/dist/app.css: node_modules/.package-lock.json portal/static/src/app.scss scripts/build-assets.mjs
+	npm run --silent build
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-only:
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+db:
+	$(BIN)/flask db upgrade
+
+demo:
+	$(BIN)/flask demo load --if-empty
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules portal/static/dist portal/static/govuk .pytest_cache .ruff_cache

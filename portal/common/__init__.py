@@ -1,0 +1,1 @@
+"""What several features share and that knows no feature: time, forms, security headers."""

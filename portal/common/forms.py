@@ -1,0 +1,67 @@
+"""Form pieces every feature uses: the GOV.UK widgets, stripped text and friendly validators."""
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+
+__all__ = [
+    "BooleanField",
+    "DateField",
+    "GovCheckboxInput",
+    "GovCheckboxesInput",
+    "GovDateInput",
+    "GovPasswordInput",
+    "GovSelect",
+    "GovSubmitInput",
+    "GovTextArea",
+    "GovTextInput",
+    "PasswordField",
+    "SelectField",
+    "SelectMultipleField",
+    "StringField",
+    "SubmitField",
+    "TextAreaField",
+    "UkDateField",
+    "strip",
+]
+
+
+def strip(value: str | None) -> str | None:
+    """Filter for text fields: surrounding white space is never what someone meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class UkDateField(DateField):
+    """A GOV.UK date input (day, month, year boxes) with messages in plain words."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("widget", GovDateInput())
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata([" ".join(part.strip() for part in valuelist)])
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date, for example 28 11 2026") from None

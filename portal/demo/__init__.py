@@ -1,0 +1,1 @@
+"""The demo council (Northshire District Council, fictional) for trying the portal out."""

@@ -1,0 +1,70 @@
+"""Read and change the council's settings."""
+
+from dataclasses import dataclass
+
+from flask import g
+from sqlalchemy import select
+
+from portal.accounts import audit
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.settings.models import CouncilSettings
+
+MIN_ANONYMITY_THRESHOLD = 3
+LOGO_TYPES = {"image/png", "image/svg+xml", "image/jpeg"}
+MAX_LOGO_BYTES = 200 * 1024
+
+
+class SettingsError(ValueError):
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def current_settings() -> CouncilSettings:
+    """The settings row, created with defaults on first use; read once per request."""
+    if "council_settings" not in g:
+        settings = db.session.scalar(select(CouncilSettings).order_by(CouncilSettings.id).limit(1))
+        if settings is None:
+            settings = CouncilSettings()
+            db.session.add(settings)
+            db.session.flush()
+        g.council_settings = settings
+    return g.council_settings
+
+
+@dataclass
+class SettingsChanges:
+    council_name: str
+    anonymity_threshold: int
+    free_text_threshold: int
+    mail_from_name: str
+    mail_reply_to: str | None
+    support_email: str | None
+    logo_alt_text: str | None
+
+
+def update_settings(changes: SettingsChanges, *, by: User) -> CouncilSettings:
+    if changes.anonymity_threshold < MIN_ANONYMITY_THRESHOLD:
+        raise SettingsError(f"The minimum group size must be {MIN_ANONYMITY_THRESHOLD} or more", "anonymity_threshold")
+    if changes.free_text_threshold < changes.anonymity_threshold:
+        raise SettingsError("The free-text threshold must be at least the minimum group size", "free_text_threshold")
+    settings = current_settings()
+    before = {name: getattr(settings, name) for name in vars(changes)}
+    for name, value in vars(changes).items():
+        setattr(settings, name, value.strip() if isinstance(value, str) else value)
+    changed = {
+        name: [before[name], getattr(settings, name)] for name in before if before[name] != getattr(settings, name)
+    }
+    audit.record(by, "settings.changed", "Changed the council settings", target=settings, detail=changed)
+    return settings
+
+
+def update_logo(data: bytes, mimetype: str, *, by: User) -> None:
+    if mimetype not in LOGO_TYPES:
+        raise SettingsError("The logo must be a PNG, JPEG or SVG image", "logo")
+    if len(data) > MAX_LOGO_BYTES:
+        raise SettingsError("The logo must be smaller than 200 KB", "logo")
+    settings = current_settings()
+    settings.logo, settings.logo_mimetype = data, mimetype
+    audit.record(by, "settings.logo-changed", "Changed the council logo", target=settings)

@@ -1,0 +1,143 @@
+"""The test harness: real databases (SQLite and a throwaway PostgreSQL), a real SMTP server on loopback.
+
+Every test that uses `app` runs once per database backend. Each test starts from empty tables; schema comes
+from the Alembic migrations, so the migrations are exercised by every run.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from config import TestingConfig
+from portal import create_app
+from portal.accounts.models import Role
+from portal.extensions import db
+from portal.outbox.catcher import MailCatcher
+from tests.factories import UserFactory
+from tests.pg_cluster import PostgresCluster, PostgresUnavailable
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--backend",
+        choices=["sqlite", "postgresql", "both"],
+        default="both",
+        help="Which database backends to run the database tests against",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("backend")
+        metafunc.parametrize("backend", BACKENDS if chosen == "both" else [chosen], scope="session")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    try:
+        cluster = PostgresCluster().start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"PostgreSQL tests skipped: {error}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def mail_catcher():
+    catcher = MailCatcher().start()
+    yield catcher
+    catcher.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, request, tmp_path_factory):
+    if backend == "postgresql":
+        cluster = request.getfixturevalue("postgres_cluster")
+        return cluster.create_database("portal_test")
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'portal.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, mail_catcher):
+    app = _app_for(database_url, mail_catcher)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _app_for(database_url: str, mail_catcher: MailCatcher):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        WTF_CSRF_ENABLED = False
+        MAIL_SERVER = mail_catcher.host
+        MAIL_PORT = mail_catcher.port
+
+    return create_app(Config)
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_context(app, mail_catcher):
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+    mail_catcher.clear()
+
+
+@pytest.fixture
+def client(app_context):
+    return app_context.test_client()
+
+
+def sign_in_as(client, user) -> None:
+    """Sign `user` in on `client` the way Flask-Login does after a correct password."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def make_user(app_context):
+    def make(*roles: Role, **fields):
+        return UserFactory(roles=roles or (Role.COUNCILLOR,), **fields)
+
+    return make
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """`client_as(Role.OFFICER)`: a test client signed in as a new person holding those roles."""
+
+    def sign_in(*roles: Role, **fields):
+        user = make_user(*roles, **fields)
+        sign_in_as(client, user)
+        client.user = user
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def instance_dir(tmp_path) -> Path:
+    return tmp_path
