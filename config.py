@@ -97,7 +97,7 @@ class TestingConfig(BaseConfig):
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_KIB = 1024
     OUTBOX_RETRY_BASE_SECONDS = 0
-    MAIL_PORT = 0
+    MAIL_PORT = _env_int("MAIL_PORT", 0)
     RATELIMIT_ENABLED = False
 
 
