@@ -67,6 +67,8 @@ class BaseConfig:
     PASSWORD_HASH_TIME_COST = _env_int("PASSWORD_HASH_TIME_COST", 3)
     PASSWORD_HASH_MEMORY_KIB = _env_int("PASSWORD_HASH_MEMORY_KIB", 65536)
 
+    # How many reverse proxies stand in front of the app (their X-Forwarded-For/-Proto headers are trusted).
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
