@@ -88,11 +88,14 @@ def _configure_templates(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.admin import bp as admin_bp
+    from portal.champions import bp as champions_bp
+    from portal.directory import bp as directory_bp
+    from portal.directory.api import api_bp as oruk_bp
     from portal.main import bp as main_bp
     from portal.outbox import bp as outbox_bp
     from portal.settings import bp as settings_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, settings_bp, outbox_bp):
+    for blueprint in (main_bp, accounts_bp, admin_bp, settings_bp, outbox_bp, directory_bp, champions_bp, oruk_bp):
         app.register_blueprint(blueprint)
     # The static route serves built assets to anyone; it is the one endpoint without a decorator.
     from portal.accounts.permissions import public

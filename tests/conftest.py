@@ -14,6 +14,7 @@ from sqlalchemy import text
 from config import TestingConfig
 from portal import create_app
 from portal.accounts.models import Role
+from portal.directory.defaults import ensure_default_categories
 from portal.extensions import db
 from portal.outbox.catcher import MailCatcher
 from tests.factories import UserFactory
@@ -92,6 +93,7 @@ def _empty_all_tables() -> None:
     else:
         for table in tables:
             db.session.execute(table.delete())
+    ensure_default_categories(db.session.connection())  # reference data the migrations seed
     db.session.commit()
 
 

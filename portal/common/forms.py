@@ -57,9 +57,12 @@ class UkDateField(DateField):
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
-        if valuelist and not any(part.strip() for part in valuelist):
-            self.data = None
+        if not any(part.strip() for part in valuelist):
+            self.data, self.raw_data = None, None  # the widget shows three empty boxes for None
             return
+        if len(valuelist) != 3:
+            self.data, self.raw_data = None, None
+            raise ValueError(f"Enter {self.label.text.lower()} as a day, month and year")
         try:
             super().process_formdata([" ".join(part.strip() for part in valuelist)])
         except ValueError:

@@ -8,6 +8,8 @@ from portal.accounts.permissions import may_access
 # (label, endpoint) in the order they appear; an entry shows only to those its view's access rule admits.
 NAVIGATION = [
     ("Home", "main.home"),
+    ("Support directory", "directory.index"),
+    ("Champions", "champions.index"),
     ("Outbox", "outbox.index"),
     ("People", "admin.users"),
     ("Audit log", "admin.audit_log"),
