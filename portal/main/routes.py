@@ -7,6 +7,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.accounts.models import Role
 from portal.accounts.permissions import public, signed_in
+from portal.champions import services as champion_services
+from portal.directory import services as directory_services
 from portal.extensions import db
 from portal.main import bp
 from portal.outbox import services as outbox_services
@@ -18,10 +20,21 @@ log = logging.getLogger(__name__)
 @bp.get("/")
 @signed_in
 def home():
-    failed = None
-    if current_user.has_role(Role.OFFICER, Role.ADMIN):
-        failed = outbox_services.status_counts()[MessageStatus.FAILED]
-    return render_template("main/home.html", failed=failed)
+    """Help first, then the people and places members use most; officers also see their to-do."""
+    return render_template(
+        "main/home.html",
+        help_now=directory_services.help_now(),
+        champions=champion_services.champions(),
+        popular_categories=directory_services.popular_categories(),
+        todo=_officer_todo() if current_user.has_role(Role.OFFICER, Role.ADMIN) else None,
+    )
+
+
+def _officer_todo() -> dict[str, int]:
+    todo = {"failed_emails": outbox_services.status_counts()[MessageStatus.FAILED]}
+    if current_user.has_role(Role.OFFICER):
+        todo["entries_due_a_check"] = len(directory_services.due_a_check())
+    return todo
 
 
 @bp.get("/accessibility")
