@@ -1,0 +1,1 @@
+from portal.training import bp, models  # noqa: F401
