@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 
-from portal.training import routes  # noqa: E402,F401
+from portal.training import import_routes, matrix_routes, routes  # noqa: E402,F401

@@ -1,1 +1,3 @@
-from portal.training import bp, models  # noqa: F401
+"""Training pages (being written)."""
+
+from portal.training import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Training pages (being written)."""
+
+from portal.training import bp  # noqa: F401
