@@ -4,10 +4,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts import audit
 from portal.accounts.models import Role, User, UserRole
+from portal.common.time import format_date
 from portal.extensions import db
 from portal.training.models import (
     DEFAULT_DUE_SOON_DAYS,
@@ -20,6 +23,8 @@ from portal.training.models import (
 from portal.training.status import CourseStanding, Status, standing
 
 EARLIEST_COMPLETION = date(1990, 1, 1)
+MIN_MONTHS, MAX_MONTHS = 1, 120
+MIN_DUE_SOON_DAYS, MAX_DUE_SOON_DAYS = 1, 365
 
 
 class TrainingError(ValueError):
@@ -63,6 +68,7 @@ class CourseInput:
 
 
 COURSE_FIELDS = tuple(CourseInput.__dataclass_fields__)
+MONTHS_MESSAGE = f"Enter a number of months from {MIN_MONTHS} to {MAX_MONTHS}, or leave it empty"
 
 
 def _check_course(data: CourseInput, course: Course | None = None) -> None:
@@ -73,8 +79,8 @@ def _check_course(data: CourseInput, course: Course | None = None) -> None:
         raise TrainingError("A course with this title already exists", "title")
     for name in ("refresher_months", "due_within_months_of_election"):
         value = getattr(data, name)
-        if value is not None and not 1 <= value <= 120:
-            raise TrainingError("Enter a number of months from 1 to 120, or leave it empty", name)
+        if value is not None and not MIN_MONTHS <= value <= MAX_MONTHS:
+            raise TrainingError(MONTHS_MESSAGE, name)
 
 
 def create_course(data: CourseInput, *, by: User | None) -> Course:
@@ -112,18 +118,13 @@ def _check_date(completed_on: date, today: date | None = None) -> None:
 
 def _describe(completion: Completion) -> str:
     note = f" ({completion.note})" if completion.note else ""
-    return f"{completion.course.title} on {completion.completed_on.isoformat()}{note}"
+    return f"{completion.course.title} on {format_date(completion.completed_on)}{note}"
 
 
 def record_completion(user: User, course: Course, completed_on: date, note: str = "", *, by: User | None) -> Completion:
     """Record that `user` completed `course` on `completed_on`; the same course and day twice is refused."""
     _check_date(completed_on)
-    duplicate = db.session.scalar(
-        select(Completion.id).where(
-            Completion.user_id == user.id, Completion.course_id == course.id, Completion.completed_on == completed_on
-        )
-    )
-    if duplicate:
+    if _already_recorded(course, completed_on, [user.id]):
         raise TrainingError(f"{user.name} already has {course.title} recorded on that date", "completed_on")
     completion = Completion(user=user, course=course, completed_on=completed_on, note=note.strip(), recorded_by=by)
     completion.changes.append(CompletionChange(changed_by=by, action="recorded", after=_describe(completion)))
@@ -132,12 +133,45 @@ def record_completion(user: User, course: Course, completed_on: date, note: str 
     return completion
 
 
+def _already_recorded(
+    course: Course, completed_on: date, user_ids: Iterable[int], *, besides: int | None = None
+) -> list[int]:
+    """The ids of those among `user_ids` who already have `course` recorded on `completed_on`."""
+    query = select(Completion.user_id).where(
+        Completion.course_id == course.id,
+        Completion.completed_on == completed_on,
+        Completion.user_id.in_(list(user_ids)),
+    )
+    if besides is not None:
+        query = query.where(Completion.id != besides)
+    return list(db.session.scalars(query))
+
+
+def _names(people: Sequence[User]) -> str:
+    names = [person.name for person in people]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def record_attendance(
     course: Course, people: Sequence[User], completed_on: date, note: str = "", *, by: User
 ) -> list[Completion]:
-    """A whole session's attendance list at once: all recorded, or none if any is refused."""
+    """A whole session's attendance list at once: all recorded, or none if any is refused.
+
+    Everything is checked before anything is written, so a refusal leaves the session untouched.
+    """
+    people = list({person.id: person for person in people}.values())
     if not people:
         raise TrainingError("Choose at least one person who attended", "people")
+    _check_date(completed_on)
+    clashes = set(_already_recorded(course, completed_on, [person.id for person in people]))
+    if clashes:
+        named = _names([person for person in people if person.id in clashes])
+        verb = "has" if len(clashes) == 1 else "have"
+        raise TrainingError(
+            f"{named} already {verb} {course.title} recorded on {format_date(completed_on)}. "
+            "Nobody on this list has been recorded: untick them or check the date, then save again.",
+            "people",
+        )
     completions = [record_completion(person, course, completed_on, note, by=by) for person in people]
     audit.record(
         by,
@@ -152,6 +186,10 @@ def record_attendance(
 def correct_completion(completion: Completion, completed_on: date, note: str, *, by: User) -> None:
     """Change a record's date or note, keeping what it said before in its history."""
     _check_date(completed_on)
+    if _already_recorded(completion.course, completed_on, [completion.user_id], besides=completion.id):
+        raise TrainingError(
+            f"{completion.user.name} already has {completion.course.title} recorded on that date", "completed_on"
+        )
     before = _describe(completion)
     completion.completed_on, completion.note = completed_on, note.strip()
     after = _describe(completion)
@@ -172,11 +210,17 @@ def get_completion_or_404(completion_id: int) -> Completion:
 
 
 def completions_of(user: User) -> list[Completion]:
-    return list(
-        db.session.scalars(
-            select(Completion).where(Completion.user_id == user.id).order_by(Completion.completed_on.desc())
+    """A member's completions, latest first, with each record's history and who made it."""
+    query = (
+        select(Completion)
+        .where(Completion.user_id == user.id)
+        .options(
+            selectinload(Completion.changes).joinedload(CompletionChange.changed_by),
+            selectinload(Completion.recorded_by),
         )
+        .order_by(Completion.completed_on.desc(), Completion.id.desc())
     )
+    return list(db.session.scalars(query))
 
 
 # ---- standing ------------------------------------------------------------------------------------------
@@ -187,9 +231,12 @@ def due_soon_days() -> int:
     return settings.due_soon_days if settings else DEFAULT_DUE_SOON_DAYS
 
 
+DUE_SOON_MESSAGE = f"Enter a number of days from {MIN_DUE_SOON_DAYS} to {MAX_DUE_SOON_DAYS}"
+
+
 def set_due_soon_days(days: int, *, by: User) -> None:
-    if not 1 <= days <= 365:
-        raise TrainingError("Enter a number of days from 1 to 365", "due_soon_days")
+    if not MIN_DUE_SOON_DAYS <= days <= MAX_DUE_SOON_DAYS:
+        raise TrainingError(DUE_SOON_MESSAGE, "due_soon_days")
     settings = db.session.scalar(select(TrainingSettings).limit(1))
     if settings is None:
         settings = TrainingSettings()
@@ -227,14 +274,33 @@ def standing_of(user: User, course: Course, latest: date | None, today: date, wi
     )
 
 
+URGENCY = [Status.EXPIRED, Status.NOT_TAKEN, Status.DUE_SOON, Status.DUE_AFTER_ELECTION, Status.VALID]
+
+
 @dataclass
 class RecordLine:
     course: Course
     standing: CourseStanding
 
+    @property
+    def needs_action(self) -> bool:
+        """Whether the member should book this course: lapsed, lapsing, due, or mandatory and never taken."""
+        if self.standing.status is Status.NOT_TAKEN:
+            return self.course.mandatory or self.standing.due_on is not None
+        return self.standing.status is not Status.VALID
+
+    @property
+    def sort_key(self) -> tuple:
+        due_on = self.standing.due_on or date.max
+        return URGENCY.index(self.standing.status), not self.course.mandatory, due_on, self.course.title.lower()
+
 
 def member_record(user: User, today: date | None = None) -> list[RecordLine]:
-    """Every active course with where `user` stands on it; what needs doing first."""
+    """Every active course with where `user` stands on it; what needs doing first.
+
+    Order: expired, not taken, due soon, due after election, valid; mandatory before optional; then the
+    earliest due date; then the title.
+    """
     today = today or date.today()
     window = due_soon_days()
     latest = latest_completions([user.id], on=today)
@@ -242,10 +308,20 @@ def member_record(user: User, today: date | None = None) -> list[RecordLine]:
         RecordLine(course, standing_of(user, course, latest.get((user.id, course.id)), today, window))
         for course in courses()
     ]
-    urgency = [Status.EXPIRED, Status.NOT_TAKEN, Status.DUE_SOON, Status.DUE_AFTER_ELECTION, Status.VALID]
-    return sorted(
-        lines, key=lambda line: (urgency.index(line.standing.status), not line.course.mandatory, line.course.title)
-    )
+    return sorted(lines, key=lambda line: line.sort_key)
+
+
+def due_next(record: Sequence[RecordLine]) -> list[RecordLine]:
+    """The lines of a member's record that ask them to do something, most urgent first."""
+    return [line for line in record if line.needs_action]
+
+
+def get_member_or_404(user_id: int) -> User:
+    """A person who holds (or held) the councillor role: training records are kept for members."""
+    user = db.get_or_404(User, user_id)
+    if not user.has_role(Role.COUNCILLOR):
+        abort(404)
+    return user
 
 
 def current_members(ward: str | None = None, group: str | None = None) -> list[User]:
@@ -290,6 +366,25 @@ def compliance_matrix(
             totals[cell.status] += 1
             matrix.course_totals[course.id][cell.status] += 1
     return matrix
+
+
+@dataclass
+class MemberSummary:
+    member: User
+    expired: int
+    due_soon: int
+    overdue: int  # never taken, and the deadline after their election has passed
+
+
+def member_summaries(today: date | None = None) -> list[MemberSummary]:
+    """Each current member with how many courses have expired, are due soon, or are overdue after election."""
+    matrix = compliance_matrix(today=today)
+    summaries = []
+    for member in matrix.members:
+        totals = matrix.member_totals[member.id]
+        overdue = sum(matrix.cells[member.id, course.id].overdue for course in matrix.courses)
+        summaries.append(MemberSummary(member, totals[Status.EXPIRED], totals[Status.DUE_SOON], overdue))
+    return summaries
 
 
 def wards_and_groups() -> tuple[list[str], list[str]]:
