@@ -41,6 +41,7 @@ class PostgresCluster:
         self.data = self.folder / "data"
         self.port = _free_port()
         self._as_postgres = os.geteuid() == 0
+        self._databases: set[str] = set()
 
     def _run(self, *args: str) -> None:
         command = [str(self.bin / args[0]), *args[1:]]
@@ -63,7 +64,10 @@ class PostgresCluster:
         return self
 
     def create_database(self, name: str) -> str:
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+        """Create `name` once; pytest may ask again when it interleaves parametrised tests across backends."""
+        if name not in self._databases:
+            self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+            self._databases.add(name)
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
