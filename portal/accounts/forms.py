@@ -30,7 +30,7 @@ def _email_field(label: str = "Email address") -> StringField:
         widget=GovTextInput(),
         filters=[strip],
         validators=[
-            InputRequired(message="Enter your email address"),
+            DataRequired(message="Enter your email address"),
             Length(max=254),
             Email(message=EMAIL_MESSAGE, check_deliverability=False),
         ],
@@ -96,7 +96,7 @@ class InviteForm(FlaskForm):
         "Full name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter the person's full name"), Length(max=200)],
+        validators=[DataRequired(message="Enter the person's full name"), Length(max=200)],
     )
     email = _email_field()
     roles = RolesField()
@@ -119,7 +119,7 @@ class ProfileForm(FlaskForm):
         "Full name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter your full name"), Length(max=200)],
+        validators=[DataRequired(message="Enter your full name"), Length(max=200)],
     )
     ward = StringField("Ward", widget=GovTextInput(), filters=[strip], validators=[Optional(), Length(max=120)])
     political_group = StringField(
