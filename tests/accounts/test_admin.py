@@ -103,7 +103,7 @@ def test_an_empty_invitation_is_explained_beside_each_field(admin):
     assert response.status_code == 422
     assert page.title.startswith("Error: Invite someone")
     assert page.field_error("name") == "Enter the person's full name"
-    assert page.field_error("email") == "Enter your email address"
+    assert page.field_error("email") == "Enter the person's email address"
     assert page.field_error("roles") == "Select at least one role"
     assert len(page.error_summary) == 3
     assert outbox() == []

@@ -87,7 +87,7 @@ def test_admin_invites_someone_then_changes_their_roles(tab):
     with tab.expect_page():
         page.get_by_role("button", name="Send invitation").click()
     expect(page).to_have_title(re.compile(r"^Error: Invite someone"))
-    for message in ("Enter the person's full name", "Enter your email address", "Select at least one role"):
+    for message in ("Enter the person's full name", "Enter the person's email address", "Select at least one role"):
         expect(error_summary(page).get_by_role("link", name=message)).to_be_visible()
 
     page.get_by_label("Full name").fill("Nia Newcomer")
