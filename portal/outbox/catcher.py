@@ -6,6 +6,7 @@ the test suite starts it to read exactly what the worker sent, and how many conn
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 import uuid
@@ -14,6 +15,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every connection at INFO; for a catcher that is noise in the console.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 class CatchingHandler:
