@@ -7,9 +7,12 @@ from config import TestingConfig
 from portal import create_app
 from portal.accounts.models import Role
 from portal.accounts.permissions import ACCESS_RULE_ATTR, public, role_required, signed_in
+from portal.champions.services import ProfileInput, appoint
+from portal.directory.models import ServiceStatus
 from portal.extensions import db
 from portal.settings.services import current_settings
 from tests.conftest import sign_in_as
+from tests.directory.factories import make_service
 from tests.pages import redirect_path
 
 # What each visitor gets from each page: a status code, "sign-in" (sent to the sign-in page) or "home" (sent to
@@ -33,6 +36,33 @@ page                              anonymous  councillor  champion  officer  admi
 /admin/users/{missing}            sign-in    403         403       403      404
 /admin/audit-log                  sign-in    403         403       403      200
 /admin/settings                   sign-in    403         403       403      200
+/directory                        sign-in    200         200       200      200
+/directory/services/{service}     sign-in    200         200       200      200
+/directory/services/{closed}      sign-in    404         404       200      404
+/directory/services/{missing}     sign-in    404         404       404      404
+/directory/services/new           sign-in    403         403       200      403
+/directory/services/{service}/edit  sign-in  403         403       200      403
+/directory/due-a-check            sign-in    403         403       200      403
+/directory/categories             sign-in    403         403       200      403
+/directory/export.csv             sign-in    403         403       200      403
+/directory/import                 sign-in    403         403       200      403
+/directory/import/template.csv    sign-in    403         403       200      403
+/help-now                         sign-in    200         200       200      200
+/champions                        sign-in    200         200       200      200
+/champions/appoint                sign-in    403         403       403      200
+/champions/{profile}/edit         sign-in    403         403       403      200
+/champions/{profile}/photo        sign-in    200         200       200      200
+/api/oruk/                        200        200         200       200      200
+/api/oruk/openapi.json            200        200         200       200      200
+/api/oruk/services                200        200         200       200      200
+/api/oruk/services/{uuid}         200        200         200       200      200
+/api/oruk/services/{closed_uuid}  404        404         404       404      404
+/api/oruk/service_at_locations    200        200         200       200      200
+/api/oruk/taxonomies              200        200         200       200      200
+/api/oruk/taxonomy_terms          200        200         200       200      200
+/api/oruk/service_at_locations/{nouuid}  404  404         404       404      404
+/api/oruk/taxonomies/{nouuid}     404        404         404       404      404
+/api/oruk/taxonomy_terms/{nouuid}  404       404         404       404      404
 /no-such-page                     404        404         404       404      404
 """
 
@@ -42,10 +72,14 @@ action                                     anonymous  councillor  champion  offi
 /admin/users/{missing}/deactivate          sign-in    403         403       403      404
 /admin/users/{missing}/reactivate          sign-in    403         403       403      404
 /admin/users/{missing}/resend-invitation   sign-in    403         403       403      404
+/directory/services/{missing}/checked      sign-in    403         403       404      403
+/directory/services/{missing}/retire       sign-in    403         403       404      403
+/champions/{missing}/remove                sign-in    403         403       403      404
 /sign-out                                  sign-in    sign-in     sign-in   sign-in  sign-in
 """
 
 VISITORS = ["anonymous", *(role.value for role in Role)]
+NO_SUCH_UUID = "00000000-0000-4000-8000-000000000000"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
@@ -108,7 +142,17 @@ def test_every_declared_rule_is_public_signed_in_or_a_set_of_roles(app):
 
 def test_the_tables_cover_every_endpoint(app):
     urls = app.url_map.bind("localhost")
-    places = {"person": "1", "missing": "2", "token": "abc"}
+    places = {
+        "person": "1",
+        "missing": "2",
+        "token": "abc",
+        "service": "1",
+        "closed": "2",
+        "profile": "1",
+        "uuid": "u",
+        "closed_uuid": "c",
+        "nouuid": NO_SUCH_UUID,
+    }
     covered = set()
     for method, table in (("GET", PAGES), ("POST", ACTIONS)):
         for path, _expected in _rows(table):
@@ -142,12 +186,25 @@ def test_the_decorators_record_their_rule_on_the_view():
 
 @pytest.fixture
 def places(make_user) -> dict[str, str]:
-    """Real ids for the tables' placeholders, and a logo so that /branding/logo has something to serve."""
+    """Real ids for the tables' placeholders, a logo for /branding/logo and a champion with a photo."""
     person = make_user(Role.COUNCILLOR)
     settings = current_settings()
     settings.logo, settings.logo_mimetype = PNG, "image/png"
+    service, closed = make_service(), make_service(name="A closed line", status=ServiceStatus.CLOSED)
+    profile = appoint(make_user(Role.COUNCILLOR), ProfileInput("Champion", "Remit", "Email", "Any time"), by=None)
+    profile.photo, profile.photo_mimetype, profile.photo_alt_text = PNG, "image/png", "A photo"
     db.session.commit()
-    return {"person": str(person.id), "missing": str(person.id + 1000), "token": "not-a-real-token"}
+    return {
+        "person": str(person.id),
+        "missing": str(person.id + 1000),
+        "token": "not-a-real-token",
+        "service": str(service.id),
+        "closed": str(closed.id),
+        "uuid": service.uuid,
+        "closed_uuid": closed.uuid,
+        "profile": str(profile.id),
+        "nouuid": NO_SUCH_UUID,
+    }
 
 
 def test_each_page_answers_each_visitor_as_the_table_says(app_context, make_user, places):

@@ -10,7 +10,6 @@ from portal.champions.models import ChampionProfile
 from portal.extensions import db
 from tests.champions.photos import png
 from tests.pages import banner, field_error, heading, page, text, title
-from tests.people import now_signed_in_as
 
 
 def profile_form(**overrides) -> dict:
@@ -263,7 +262,7 @@ def test_only_admins_appoint_and_remove(client_as, make_user, subtests):
     profile = appointed(make_user(name="Sam Jones"), make_user(Role.ADMIN))
     data = profile_form(user_id=str(priya.id), remit="Hijacked")
     for role in [Role.COUNCILLOR, Role.OFFICER]:
-        client = now_signed_in_as(client_as, role)
+        client = client_as(role)
         for method, url in ADMIN_ONLY:
             with subtests.test(role=role.value, method=method, url=url):
                 assert getattr(client, method)(url.format(id=profile.id), data=data).status_code == 403

@@ -9,7 +9,6 @@ from portal.directory.models import Category, Service, ServiceStatus
 from portal.extensions import db
 from tests.directory.factories import category_named, make_service
 from tests.pages import banner, error_summary, field_error, heading, page, text, title
-from tests.people import now_signed_in_as
 
 WEEKDAY_HOURS = {
     f"hours-{day}-{edge}": hour for day in range(5) for edge, hour in (("opens", "9am"), ("closes", "5pm"))
@@ -124,7 +123,7 @@ def test_someone_signed_out_is_sent_to_sign_in(client, subtests):
 def test_each_visit_to_a_service_is_counted_and_shown_to_officers(client_as):
     service = make_service()
     client_as(Role.COUNCILLOR).get(f"/directory/services/{service.id}")
-    response = now_signed_in_as(client_as, Role.OFFICER).get(f"/directory/services/{service.id}")
+    response = client_as(Role.OFFICER).get(f"/directory/services/{service.id}")
     assert "Page visits: 2" in text(page(response).select_one(".govuk-grid-column-one-third"))
 
 
@@ -250,7 +249,7 @@ def test_an_officer_retires_a_service_and_members_no_longer_find_it(client_as):
     response = officer.post(f"/directory/services/{service.id}/retire", follow_redirects=True)
     assert "Old line has been retired" in banner(response)
     assert "This service has closed" in text(page(response).select_one(".govuk-warning-text"))
-    member = now_signed_in_as(client_as, Role.COUNCILLOR)
+    member = client_as(Role.COUNCILLOR)
     assert member.get(f"/directory/services/{service.id}").status_code == 404
     assert "Old line" not in member.get("/directory").get_data(as_text=True)
 
@@ -306,7 +305,7 @@ OFFICER_ONLY = [
 def test_members_may_not_keep_the_directory(client_as, subtests):
     service = make_service(name="Legal advice line", last_checked_on=None)
     for role in [Role.COUNCILLOR, Role.CHAMPION]:
-        client = now_signed_in_as(client_as, role)
+        client = client_as(role)
         for method, url in OFFICER_ONLY:
             with subtests.test(role=role.value, method=method, url=url):
                 response = getattr(client, method)(url.format(id=service.id), data={"name": "Hacked"})

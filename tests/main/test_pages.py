@@ -12,10 +12,10 @@ from tests.pages import Page
 
 # The places each person's service navigation offers.
 NAVIGATION = {
-    Role.COUNCILLOR: ["Home", "Your profile"],
-    Role.CHAMPION: ["Home", "Your profile"],
-    Role.OFFICER: ["Home", "Outbox", "Your profile"],
-    Role.ADMIN: ["Home", "Outbox", "People", "Audit log", "Settings", "Your profile"],
+    Role.COUNCILLOR: ["Home", "Support directory", "Champions", "Your profile"],
+    Role.CHAMPION: ["Home", "Support directory", "Champions", "Your profile"],
+    Role.OFFICER: ["Home", "Support directory", "Champions", "Outbox", "Your profile"],
+    Role.ADMIN: ["Home", "Support directory", "Champions", "Outbox", "People", "Audit log", "Settings", "Your profile"],
 }
 
 
