@@ -27,10 +27,10 @@ SIGN_IN_FAILED = "Enter a correct email address and password"
 
 GOVUK_FOCUS_COLOUR = "rgb(255, 221, 0)"  # the yellow that shows where keyboard focus is (WCAG 2.4.7)
 NAVIGATION_BY_ROLE = {
-    "admin": ["Home", "Outbox", "People", "Audit log", "Settings", "Your profile"],
-    "officer": ["Home", "Outbox", "Your profile"],
-    "champion": ["Home", "Your profile"],
-    "councillor": ["Home", "Your profile"],
+    "admin": ["Home", "Support directory", "Champions", "Outbox", "People", "Audit log", "Settings", "Your profile"],
+    "officer": ["Home", "Support directory", "Champions", "Outbox", "Your profile"],
+    "champion": ["Home", "Support directory", "Champions", "Your profile"],
+    "councillor": ["Home", "Support directory", "Champions", "Your profile"],
 }
 
 
