@@ -3,11 +3,8 @@
 Entries without an owner, or whose owner's account is deactivated, are left to the officers' due-a-check list.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context
 from sqlalchemy import select
 
 from portal.accounts.models import Role, User
@@ -54,13 +51,12 @@ def due_by_owner(now: datetime) -> dict[int, list[Service]]:
 def _email_owner(owner: User, entries: list[Service]) -> None:
     count = len(entries)
     subject = f"{count} directory {'entry is' if count == 1 else 'entries are'} due a check"
-    with _links_outside_requests():
-        context = {
-            "owner": owner,
-            "entries": [(entry, absolute_url("directory.show_service", service_id=entry.id)) for entry in entries],
-            # The list is an officers' page: a former officer who still owns entries gets no link to it.
-            "due_list_link": absolute_url("directory.due_a_check") if owner.has_role(Role.OFFICER) else None,
-        }
+    context = {
+        "owner": owner,
+        "entries": [(entry, absolute_url("directory.show_service", service_id=entry.id)) for entry in entries],
+        # The list is an officers' page: a former officer who still owns entries gets no link to it.
+        "due_list_link": absolute_url("directory.due_a_check") if owner.has_role(Role.OFFICER) else None,
+    }
     enqueue_email(owner.email, subject, "directory/review_due", context)
 
 
@@ -69,13 +65,3 @@ def _record_sent(owner: User, reminder: ReviewReminder | None, now: datetime) ->
         db.session.add(ReviewReminder(owner_id=owner.id, last_sent_at=now))
     else:
         reminder.last_sent_at = now
-
-
-@contextmanager
-def _links_outside_requests() -> Iterator[None]:
-    """Jobs run without a request, where url_for cannot build a path; give it a bare one to build from."""
-    if has_request_context():
-        yield
-        return
-    with current_app.test_request_context("/"):
-        yield

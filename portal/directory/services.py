@@ -249,7 +249,8 @@ def provider_named(name: str) -> Provider | None:
     return provider
 
 
-def _check(data: ServiceInput) -> None:
+def check_service_input(data: ServiceInput) -> None:
+    """Refuse input that breaks the directory's rules, with the field it concerns."""
     if db.session.get(Category, data.category_id) is None:
         raise DirectoryError("Choose a category", "category_id")
     if data.status not in {status.value for status in ServiceStatus}:
@@ -319,7 +320,7 @@ def refresh_search_text(service: Service) -> None:
 
 
 def create_service(data: ServiceInput, *, by: User | None) -> Service:
-    _check(data)
+    check_service_input(data)
     service = Service()
     _apply(service, data)
     db.session.add(service)
@@ -331,7 +332,7 @@ def create_service(data: ServiceInput, *, by: User | None) -> Service:
 
 def update_service(service: Service, data: ServiceInput, *, by: User) -> Service:
     """Save an officer's changes; the audit event holds each changed field as [before, after]."""
-    _check(data)
+    check_service_input(data)
     before = _snapshot(service)
     _apply(service, data)
     db.session.flush()

@@ -429,7 +429,7 @@ def _service_input(reader: _RowReader, lookups: "_Lookups") -> ServiceInput | No
 def _service_rule_problems(number: int, data: ServiceInput) -> list[RowProblem]:
     """The service layer's own rules, checked for every row now rather than for the first failing row on saving."""
     try:
-        services._check(data)
+        services.check_service_input(data)
     except services.DirectoryError as error:
         return [RowProblem(number, _column_for(error.field, data), str(error))]
     return []
