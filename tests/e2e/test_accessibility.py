@@ -12,19 +12,28 @@ from tests.e2e.steps import demo_person, heading, sign_in_behind_the_scenes
 pytestmark = pytest.mark.e2e
 
 # The kinds of page (see `page_kind`) each role must reach by following links from the home page.
-COMMON_PAGES = {"/", "/profile", "/accessibility"}
+COMMON_PAGES = {"/", "/profile", "/accessibility", "/directory", "/directory?open_now", "/directory/services/<id>"} | {
+    "/help-now",
+    "/champions",
+}
+OFFICERS_DIRECTORY = {"/directory/services/new", "/directory/due-a-check", "/directory/categories"} | {
+    "/directory/import",
+    "/directory/services/<id>/edit",
+}
 PAGES_BY_ROLE = {
     "councillor": COMMON_PAGES,
-    "champion": COMMON_PAGES,
-    "officer": COMMON_PAGES | {"/outbox/", "/outbox/?status"},
+    "champion": COMMON_PAGES | {"/champions/<id>/edit"},
+    "officer": COMMON_PAGES | OFFICERS_DIRECTORY | {"/outbox/", "/outbox/?status"},
     "admin": COMMON_PAGES
     | {"/outbox/", "/outbox/?status", "/admin/users", "/admin/users/invite", "/admin/users/<id>"}
-    | {"/admin/audit-log", "/admin/settings"},
+    | {"/admin/audit-log", "/admin/settings", "/champions/appoint", "/champions/<id>/edit"},
 }
 PAGE_NOT_FOUND = "Page not found"
 NO_PERMISSION = "You do not have permission to see this page"
 # A bound on the crawl, well above what any role can reach today, so a runaway link cannot stall the suite.
-MAX_PAGES = 40
+MAX_PAGES = 80
+# Links that download a file rather than show a page.
+DOWNLOADS = (".csv", ".xlsx", ".json")
 
 
 def page_kind(url: str) -> str:
@@ -38,7 +47,11 @@ def page_kind(url: str) -> str:
 def links_on_this_site(page: Page) -> list[str]:
     site = urlsplit(page.url).netloc
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
-    return [href.split("#")[0] for href in hrefs if urlsplit(href).netloc == site]
+    return [
+        href.split("#")[0]
+        for href in hrefs
+        if urlsplit(href).netloc == site and not urlsplit(href).path.endswith(DOWNLOADS)
+    ]
 
 
 def visit_every_kind_of_page(tab: Tab) -> set[str]:
