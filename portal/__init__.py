@@ -96,7 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.settings import bp as settings_bp
     from portal.training import bp as training_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, settings_bp, outbox_bp, directory_bp, champions_bp, oruk_bp, training_bp):
+    features = (main_bp, accounts_bp, admin_bp, settings_bp, outbox_bp, directory_bp, champions_bp, training_bp)
+    for blueprint in (*features, oruk_bp):
         app.register_blueprint(blueprint)
     # The static route serves built assets to anyone; it is the one endpoint without a decorator.
     from portal.accounts.permissions import public

@@ -18,6 +18,7 @@ from portal.directory.defaults import ensure_default_categories
 from portal.extensions import db
 from portal.outbox.catcher import MailCatcher
 from tests.factories import UserFactory
+from tests.isolation import each_request_loads_its_own_user
 from tests.pg_cluster import PostgresCluster, PostgresUnavailable
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -35,7 +36,20 @@ def pytest_addoption(parser):
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("backend")
-        metafunc.parametrize("backend", BACKENDS if chosen == "both" else [chosen], scope="session")
+        # indirect, so pytest groups the tests by backend instead of switching back and forth.
+        metafunc.parametrize("backend", BACKENDS if chosen == "both" else [chosen], scope="session", indirect=True)
+
+
+@pytest.fixture(scope="session")
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _separate_requests():
+    """Each test-client request finds its own signed-in person (see tests/isolation.py)."""
+    with each_request_loads_its_own_user():
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -24,13 +24,13 @@ ROLE_CHOICES = [(role.value, role.label) for role in Role]
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
-def _email_field(label: str = "Email address") -> StringField:
+def _email_field(missing: str = "Enter your email address") -> StringField:
     return StringField(
-        label,
+        "Email address",
         widget=GovTextInput(),
         filters=[strip],
         validators=[
-            InputRequired(message="Enter your email address"),
+            DataRequired(message=missing),
             Length(max=254),
             Email(message=EMAIL_MESSAGE, check_deliverability=False),
         ],
@@ -96,9 +96,9 @@ class InviteForm(FlaskForm):
         "Full name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter the person's full name"), Length(max=200)],
+        validators=[DataRequired(message="Enter the person's full name"), Length(max=200)],
     )
-    email = _email_field()
+    email = _email_field(missing="Enter the person's email address")
     roles = RolesField()
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
@@ -119,7 +119,7 @@ class ProfileForm(FlaskForm):
         "Full name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter your full name"), Length(max=200)],
+        validators=[DataRequired(message="Enter your full name"), Length(max=200)],
     )
     ward = StringField("Ward", widget=GovTextInput(), filters=[strip], validators=[Optional(), Length(max=120)])
     political_group = StringField(

@@ -15,8 +15,19 @@ SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site; anything else would let a link send people elsewhere after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only a path on this site; anything else would let a link send people elsewhere after sign-in.
+
+    Browsers read a backslash as a slash (so "/\\evil.example" means "//evil.example") and drop tabs and
+    line breaks, so a target holding either is refused too.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("main.home")
 

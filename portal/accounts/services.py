@@ -3,8 +3,9 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from portal.accounts import audit
@@ -56,9 +57,14 @@ def set_password(user: User, password: str) -> None:
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """A link for an email, built from PUBLIC_BASE_URL so that it works from the worker too."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
+    """A link for an email, built from PUBLIC_BASE_URL so that it works outside a request too (jobs, the CLI).
+
+    url_for cannot build a URL outside a request unless SERVER_NAME is set, which would also restrict the host
+    names the app answers to; binding the URL map to the public address needs neither.
+    """
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 @dataclass
@@ -103,6 +109,9 @@ def send_invitation(user: User) -> None:
 def resend_invitation(user: User, *, by: User) -> None:
     if user.has_password:
         raise AccountError("This person has already set a password")
+    if not user.active:
+        # The link would not work: links for deactivated accounts are refused.
+        raise AccountError("Reactivate the account before sending a new invitation")
     user.security_stamp = new_security_stamp()  # the earlier link stops working
     send_invitation(user)
     audit.record(by, "account.invitation-resent", f"Resent the invitation to {user.email}", target=user)

@@ -53,7 +53,7 @@ def user(user_id: int):
 def _confirmed_action(user_id: int, action, message: str):
     person = services.get_user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
-        flash("That did not work; please try again")
+        flash("That did not work; please try again", "info")
         return redirect(url_for(".user", user_id=person.id))
     try:
         action(person)

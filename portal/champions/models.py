@@ -19,7 +19,7 @@ class ChampionProfile(db.Model):
     remit: Mapped[str] = mapped_column(Text, default="")
     how_to_contact: Mapped[str] = mapped_column(String(500), default="")
     when_to_contact: Mapped[str] = mapped_column(String(500), default="")
-    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # read only when served
     photo_mimetype: Mapped[str | None] = mapped_column(String(40))
     photo_alt_text: Mapped[str | None] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(default=100)

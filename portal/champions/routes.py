@@ -1,5 +1,6 @@
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import Role
@@ -38,14 +39,16 @@ def _details(form: ProfileForm) -> services.ProfileInput:
         remit=form.remit.data,
         how_to_contact=form.how_to_contact.data,
         when_to_contact=form.when_to_contact.data or "",
+        photo_alt_text=form.photo_alt_text.data or "",
         position=form.position.data,
     )
 
 
 def _save_photo(form: ProfileForm, profile) -> None:
-    if form.photo.data:
-        upload = form.photo.data
-        services.set_photo(profile, upload.read(), upload.mimetype, form.photo_alt_text.data, by=current_user)
+    # Without a new upload the field holds the stored photo's bytes (the form was filled from the profile).
+    upload = form.photo.data
+    if isinstance(upload, FileStorage) and upload.filename:
+        services.set_photo(profile, upload.read(), form.photo_alt_text.data, by=current_user)
 
 
 def _show_error(form, error: services.ChampionError) -> None:

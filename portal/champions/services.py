@@ -9,7 +9,9 @@ from portal.accounts.models import Role, User, UserRole
 from portal.champions.models import ChampionProfile
 from portal.extensions import db
 
-PHOTO_TYPES = {"image/png", "image/jpeg"}
+# A photo's type is read from its first bytes, never from what the upload claims, so that nothing but an
+# image is ever served back from the photo address.
+PHOTO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 MAX_PHOTO_BYTES = 500 * 1024
 
 
@@ -66,21 +68,31 @@ def appoint(user: User, details: ProfileInput, *, by: User) -> ChampionProfile:
 
 
 def update_profile(profile: ChampionProfile, details: ProfileInput, *, by: User) -> None:
+    """Save changed details; `photo_alt_text`, when given, re-describes the photo the profile already has."""
+    if profile.photo and details.photo_alt_text is not None:
+        profile.photo_alt_text = _required_alt_text(details.photo_alt_text)
     _apply(profile, details)
     audit.record(
         by, "champions.profile-updated", f"Updated the champion profile of {profile.user.name}", target=profile.user
     )
 
 
-def set_photo(profile: ChampionProfile, data: bytes, mimetype: str, alt_text: str | None, *, by: User) -> None:
-    if mimetype not in PHOTO_TYPES:
+def set_photo(profile: ChampionProfile, data: bytes, alt_text: str | None, *, by: User) -> None:
+    """A new photo: a PNG or JPEG under 500 KB, with words that describe it for people who cannot see it."""
+    mimetype = next((kind for start, kind in PHOTO_SIGNATURES.items() if data.startswith(start)), None)
+    if mimetype is None:
         raise ChampionError("The photo must be a PNG or JPEG image", "photo")
     if len(data) > MAX_PHOTO_BYTES:
         raise ChampionError("The photo must be smaller than 500 KB", "photo")
+    profile.photo_alt_text = _required_alt_text(alt_text)
+    profile.photo, profile.photo_mimetype = data, mimetype
+    audit.record(by, "champions.photo-changed", f"Changed the photo of {profile.user.name}", target=profile.user)
+
+
+def _required_alt_text(alt_text: str | None) -> str:
     if not (alt_text or "").strip():
         raise ChampionError("Describe the photo for people who cannot see it", "photo_alt_text")
-    profile.photo, profile.photo_mimetype, profile.photo_alt_text = data, mimetype, alt_text.strip()
-    audit.record(by, "champions.photo-changed", f"Changed the photo of {profile.user.name}", target=profile.user)
+    return alt_text.strip()
 
 
 def remove(profile: ChampionProfile, *, by: User) -> None:

@@ -44,7 +44,11 @@ __all__ = [
 
 
 def strip(value: str | None) -> str | None:
-    """Filter for text fields: surrounding white space is never what someone meant."""
+    """Filter for text fields: surrounding white space is never what someone meant.
+
+    Pair it with DataRequired, which checks the stripped value, not InputRequired, which checks the raw input
+    and so would accept a name made of spaces.
+    """
     return value.strip() if isinstance(value, str) else value
 
 

@@ -74,8 +74,9 @@ class DayHoursForm(Form):
     """One weekday's opening period; both boxes empty means closed that day."""
 
     weekday = HiddenField()
-    opens = StringField("Opens", widget=GovTextInput(), filters=[strip], validators=[Optional(), Length(max=10)])
-    closes = StringField("Closes", widget=GovTextInput(), filters=[strip], validators=[Optional(), Length(max=10)])
+    # No Optional(): it would stop validation of an empty box before the check that the other box is empty too.
+    opens = StringField("Opens", widget=GovTextInput(), filters=[strip], validators=[Length(max=10)])
+    closes = StringField("Closes", widget=GovTextInput(), filters=[strip], validators=[Length(max=10)])
 
     def validate_opens(self, field):
         self._check_time(field, other=self.closes, missing="Enter when it opens, or leave both boxes empty")

@@ -6,9 +6,9 @@ runs past midnight into the next day (00:00 to 00:00 is open all day).
 """
 
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from portal.common.time import COUNCIL_TZ
 from portal.directory.models import OpeningHours, Service
@@ -21,8 +21,6 @@ def local_now(moment: datetime | None = None) -> datetime:
     if moment is None:
         return datetime.now(COUNCIL_TZ)
     if moment.tzinfo is None:
-        from datetime import UTC
-
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(COUNCIL_TZ)
 
@@ -45,7 +43,11 @@ def is_open(hours: Iterable[OpeningHours], moment: datetime | None = None) -> bo
 
 
 def open_now_clause(moment: datetime | None = None) -> ColumnElement[bool]:
-    """A WHERE clause on Service: true for services with an opening period covering `moment`."""
+    """A WHERE clause on Service: true for services with an opening period covering `moment`.
+
+    The open services are found once, from today's and yesterday's rows of the weekday index, rather than
+    by looking up the hours of each service in turn.
+    """
     local = local_now(moment)
     today, now = local.weekday(), local.time().replace(tzinfo=None, microsecond=0)
     yesterday = (today - 1) % 7
@@ -54,7 +56,7 @@ def open_now_clause(moment: datetime | None = None) -> ColumnElement[bool]:
         and_(OpeningHours.weekday == today, OpeningHours.opens_at <= now, or_(overnight, OpeningHours.closes_at > now)),
         and_(OpeningHours.weekday == yesterday, overnight, OpeningHours.closes_at > now),
     )
-    return exists(select(OpeningHours.id).where(OpeningHours.service_id == Service.id, covering))
+    return Service.id.in_(select(OpeningHours.service_id).where(covering))
 
 
 def format_time(value: time) -> str:
@@ -77,6 +79,6 @@ def describe_period(period: OpeningHours) -> str:
 def weekly_table(hours: Iterable[OpeningHours]) -> list[tuple[str, str]]:
     """(day, hours in words) for each weekday, "Closed" where there is no period."""
     by_day: dict[int, list[str]] = {day: [] for day in range(7)}
-    for period in hours:
+    for period in sorted(hours, key=lambda period: (period.weekday, period.opens_at)):
         by_day[period.weekday].append(describe_period(period))
     return [(WEEKDAYS[day], ", ".join(by_day[day]) or "Closed") for day in range(7)]

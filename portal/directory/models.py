@@ -4,7 +4,7 @@ import enum
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -85,7 +85,7 @@ class Service(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     last_checked_on: Mapped[date | None]
     # What the "Need help now?" box shows: a special role the service plays, if any.
-    help_now_role: Mapped[str | None] = mapped_column(String(30))
+    help_now_role: Mapped[str | None] = mapped_column(String(30), index=True)
     view_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -106,6 +106,10 @@ class Service(db.Model):
     opening_hours: Mapped[list["OpeningHours"]] = relationship(
         cascade="all, delete-orphan", order_by="(OpeningHours.weekday, OpeningHours.opens_at)", lazy="selectin"
     )
+
+
+# The directory's A to Z: a page of the listing reads the first entries of this index instead of sorting them all.
+Index("ix_directory_services_name_lower", func.lower(Service.name))
 
 
 class ServiceContact(db.Model):
@@ -135,7 +139,11 @@ class OpeningHours(db.Model):
     """One opening period on one weekday, in the council's time zone; closes_at <= opens_at runs past midnight."""
 
     __tablename__ = "directory_opening_hours"
-    __table_args__ = (UniqueConstraint("service_id", "weekday", "opens_at"),)
+    __table_args__ = (
+        UniqueConstraint("service_id", "weekday", "opens_at"),
+        # "Open now" reads one or two weekdays of this index, never the opening hours of every service.
+        Index("ix_directory_opening_hours_weekday", "weekday", "opens_at", "closes_at", "service_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
@@ -153,3 +161,22 @@ class ReviewReminder(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     last_sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchTerm(db.Model):
+    """One word of a service and where it appears: the index that search.py reads instead of every entry.
+
+    Made from the search_* columns by services.index_for_search whenever a service is saved. Sorted
+    byte by byte (collation "C" on PostgreSQL, SQLite's default), so a prefix is a range of this index.
+    """
+
+    __tablename__ = "directory_search_terms"
+    __table_args__ = (Index("ix_directory_search_terms_term", "term", "service_id", "in_name", "in_meta", "in_body"),)
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("directory_services.id", ondelete="CASCADE"), primary_key=True)
+    term: Mapped[str] = mapped_column(
+        String(40).with_variant(String(40, collation="C"), "postgresql"), primary_key=True
+    )
+    in_name: Mapped[int] = mapped_column(SmallInteger, default=0)
+    in_meta: Mapped[int] = mapped_column(SmallInteger, default=0)
+    in_body: Mapped[int] = mapped_column(SmallInteger, default=0)

@@ -4,7 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.orm import lazyload, selectinload
 
 from portal.accounts import audit
 from portal.accounts.models import User
@@ -13,6 +14,7 @@ from portal.directory.models import (
     Category,
     OpeningHours,
     Provider,
+    SearchTerm,
     Service,
     ServiceContact,
     ServicePhone,
@@ -22,6 +24,7 @@ from portal.extensions import db
 
 STALE_AFTER = timedelta(days=365)
 PER_PAGE = 20
+MAX_PAGE = 1000  # far past any real directory; a larger page number would overflow the database's OFFSET
 
 
 class HelpNowRole:
@@ -79,15 +82,30 @@ def search_query(request: SearchRequest) -> Select:
         query = query.where(Service.status == ServiceStatus.ACTIVE, hours.open_now_clause(request.moment))
     words = search.query_words(request.query)
     if words:
-        matches, rank = search.match_and_rank(words, Service.search_name, Service.search_meta, Service.search_body)
-        return query.where(matches).order_by(rank.desc(), func.lower(Service.name))
+        matches = search.matching_services(words)
+        return query.join(matches, matches.c.service_id == Service.id).order_by(
+            matches.c.rank.desc(), func.lower(Service.name)
+        )
     return query.order_by(func.lower(Service.name))
 
 
 def search_services(request: SearchRequest):
-    return db.paginate(
-        search_query(request), page=max(request.page, 1), per_page=request.per_page, error_out=False, count=True
+    """One page of results and the total, in four queries whatever the size of the directory.
+
+    The page's services, then their count, then the categories and providers of the page's services only (a
+    join would look them up for every match before sorting). A list of results shows no phones, contacts or
+    hours, so they are not loaded. A window count on the first query would save the second, but costs more
+    on SQLite: every match is then sorted in full rather than only the page's top few kept.
+    """
+    query = search_query(request).options(
+        selectinload(Service.category),
+        selectinload(Service.provider),
+        lazyload(Service.contacts),
+        lazyload(Service.phones),
+        lazyload(Service.opening_hours),
     )
+    page = min(max(request.page, 1), MAX_PAGE)
+    return db.paginate(query, page=page, per_page=request.per_page, error_out=False, count=True)
 
 
 def is_stale(service: Service, today: date | None = None) -> bool:
@@ -102,7 +120,7 @@ def due_a_check(today: date | None = None, owner: User | None = None) -> list[Se
         select(Service)
         .where(Service.status != ServiceStatus.CLOSED)
         .where((Service.last_checked_on.is_(None)) | (Service.last_checked_on <= today - STALE_AFTER))
-        .order_by(Service.last_checked_on.nulls_first(), Service.name)
+        .order_by(Service.last_checked_on.nulls_first(), func.lower(Service.name))
     )
     if owner is not None:
         query = query.where(Service.owner_id == owner.id)
@@ -110,8 +128,13 @@ def due_a_check(today: date | None = None, owner: User | None = None) -> list[Se
 
 
 def record_view(service: Service) -> None:
-    """Count a visit to a service's page, for "most used categories" (no record of who visited)."""
+    """Count a visit to a service's page, for "most used categories" (no record of who visited).
+
+    The count goes up in the database, so two visits at once both count; the flush makes the attribute read
+    back as the new number rather than as the SQL expression.
+    """
     service.view_count = Service.view_count + 1
+    db.session.flush()
 
 
 def popular_categories(limit: int = 6) -> list[tuple[Category, int]]:
@@ -226,7 +249,8 @@ def provider_named(name: str) -> Provider | None:
     return provider
 
 
-def _check(data: ServiceInput) -> None:
+def check_service_input(data: ServiceInput) -> None:
+    """Refuse input that breaks the directory's rules, with the field it concerns."""
     if db.session.get(Category, data.category_id) is None:
         raise DirectoryError("Choose a category", "category_id")
     if data.status not in {status.value for status in ServiceStatus}:
@@ -262,7 +286,19 @@ def _apply_fields(service: Service, data: ServiceInput) -> None:
     service.opening_hours = [
         OpeningHours(weekday=p.weekday, opens_at=p.opens_at, closes_at=p.closes_at) for p in data.periods
     ]
-    refresh_search_text(service)
+
+
+def index_for_search(changed: Sequence[Service]) -> None:
+    """Rewrite the search index rows of saved (flushed) services from their search text."""
+    ids = [service.id for service in changed]
+    db.session.execute(delete(SearchTerm).where(SearchTerm.service_id.in_(ids)))
+    rows = [
+        {"service_id": service.id, **row}
+        for service in changed
+        for row in search.terms(service.search_name, service.search_meta, service.search_body)
+    ]
+    if rows:
+        db.session.execute(insert(SearchTerm), rows)
 
 
 def refresh_search_text(service: Service) -> None:
@@ -284,26 +320,40 @@ def refresh_search_text(service: Service) -> None:
 
 
 def create_service(data: ServiceInput, *, by: User | None) -> Service:
-    _check(data)
+    check_service_input(data)
     service = Service()
     _apply(service, data)
     db.session.add(service)
     db.session.flush()
+    index_for_search([service])
     audit.record(by, "directory.service-created", f"Added {service.name} to the directory", target=service)
     return service
 
 
 def update_service(service: Service, data: ServiceInput, *, by: User) -> Service:
-    _check(data)
-    before = {name: _plain(getattr(service, name)) for name in SIMPLE_FIELDS}
+    """Save an officer's changes; the audit event holds each changed field as [before, after]."""
+    check_service_input(data)
+    before = _snapshot(service)
     _apply(service, data)
-    changed = {
-        name: [before[name], _plain(getattr(service, name))]
-        for name in SIMPLE_FIELDS
-        if before[name] != _plain(getattr(service, name))
-    }
+    db.session.flush()
+    index_for_search([service])
+    after = _snapshot(service)
+    changed = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
     audit.record(by, "directory.service-updated", f"Edited {service.name}", target=service, detail=changed)
     return service
+
+
+def _snapshot(service: Service) -> dict:
+    """The service's details as plain values that can be compared and kept in the audit log."""
+    values = {name: _plain(getattr(service, name)) for name in SIMPLE_FIELDS}
+    values.update(
+        category=service.category.name if service.category else None,
+        provider=service.provider.name if service.provider else None,
+        contacts=[f"{contact.name}, {contact.role}".rstrip(", ") for contact in service.contacts],
+        phones=[f"{phone.number} ({phone.kind}) {phone.description}".strip() for phone in service.phones],
+        opening_hours=[f"{day}: {times}" for day, times in hours.weekly_table(service.opening_hours)],
+    )
+    return values
 
 
 def _plain(value):

@@ -33,7 +33,7 @@ def _claim(job: Job, now: datetime) -> JobRun | None:
         update(JobRun)
         .where(JobRun.job_name == job.name, JobRun.period_key == period_key)
         .where((JobRun.status == "failed") | ((JobRun.status == "running") & (JobRun.started_at < now - STALE_AFTER)))
-        .values(status="running", started_at=now, attempts=JobRun.attempts + 1, error=None)
+        .values(status="running", started_at=now, finished_at=None, attempts=JobRun.attempts + 1, error=None)
     ).rowcount
     db.session.commit()
     if not claimed:

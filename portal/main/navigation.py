@@ -10,6 +10,8 @@ NAVIGATION = [
     ("Home", "main.home"),
     ("Support directory", "directory.index"),
     ("Champions", "champions.index"),
+    ("Your training", "training.my_training"),
+    ("Compliance matrix", "training.matrix"),
     ("Outbox", "outbox.index"),
     ("People", "admin.users"),
     ("Audit log", "admin.audit_log"),

@@ -10,6 +10,7 @@ from portal.accounts.permissions import public, signed_in
 from portal.champions import services as champion_services
 from portal.directory import services as directory_services
 from portal.extensions import db
+from portal.training import services as training_services
 from portal.main import bp
 from portal.outbox import services as outbox_services
 from portal.outbox.models import MessageStatus
@@ -27,7 +28,13 @@ def home():
         champions=champion_services.champions(),
         popular_categories=directory_services.popular_categories(),
         todo=_officer_todo() if current_user.has_role(Role.OFFICER, Role.ADMIN) else None,
+        training_due=_training_due() if current_user.has_role(Role.COUNCILLOR) else None,
     )
+
+
+def _training_due() -> list:
+    """The member's own courses needing action, most urgent first."""
+    return training_services.due_next(training_services.member_record(current_user._get_current_object()))
 
 
 def _officer_todo() -> dict[str, int]:

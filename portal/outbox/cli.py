@@ -1,14 +1,20 @@
 """`flask outbox drain` sends what is due and exits; `flask outbox work` keeps sending until stopped."""
 
+import logging
 import signal
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal.extensions import db
 from portal.outbox.worker import drain
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 outbox_cli = AppGroup("outbox", help="Send the mail waiting in the outbox.")
 
@@ -34,24 +40,35 @@ def work_command(jobs: bool):
         stopping = True
 
     signal.signal(signal.SIGTERM, _stop)
-    idle = current_app.config["OUTBOX_IDLE_SECONDS"]
+    app = current_app._get_current_object()
+    idle = app.config["OUTBOX_IDLE_SECONDS"]
     next_jobs_at = 0.0
     click.echo(
         f"outbox worker started{' with periodic jobs' if jobs else ''}; sending to "
-        f"{current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']}"
+        f"{app.config['MAIL_SERVER']}:{app.config['MAIL_PORT']}"
     )
     try:
         while not stopping:
             if jobs and time.monotonic() >= next_jobs_at:
-                run_due()
                 next_jobs_at = time.monotonic() + 60
-            result = drain()
-            db.session.remove()
-            if not result.sent:
+                _in_fresh_context(app, run_due)
+            result = _in_fresh_context(app, drain)
+            if result is None or not result.sent:
                 time.sleep(idle)
     except KeyboardInterrupt:
         pass
     click.echo("outbox worker stopped")
+
+
+def _in_fresh_context(app: Flask, task: Callable[[], T]) -> T | None:
+    """Run `task` in an app context of its own, so nothing read in one pass (the council settings, the session)
+    goes stale in the next; log an error rather than stop, so that a database restart does not end the worker."""
+    try:
+        with app.app_context():
+            return task()
+    except Exception:
+        log.exception("outbox worker: %s failed; trying again on the next pass", task.__name__)
+        return None
 
 
 @outbox_cli.command("catch-mail")

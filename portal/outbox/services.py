@@ -18,6 +18,12 @@ def render_email(template: str, context: Mapping[str, Any]) -> tuple[str, str]:
     )
 
 
+def _refuse_line_breaks(*values: str) -> None:
+    # A line break in a header would let text from a form add headers or recipients of its own.
+    if any("\r" in value or "\n" in value for value in values):
+        raise ValueError("email addresses, subjects and headers must be on one line")
+
+
 def enqueue_email(
     to_address: str,
     subject: str,
@@ -27,7 +33,11 @@ def enqueue_email(
     headers: Mapping[str, str] | None = None,
     group_key: str | None = None,
 ) -> OutboxMessage:
-    """Add one message to the outbox in the caller's transaction; it leaves only if that transaction commits."""
+    """Add one message to the outbox in the caller's transaction; it leaves only if that transaction commits.
+
+    Raises ValueError when the address, subject or a header holds a line break (header injection).
+    """
+    _refuse_line_breaks(to_address, subject, *(headers or {}).keys(), *(headers or {}).values())
     body_text, body_html = render_email(template, context or {})
     message = OutboxMessage(
         to_address=to_address,
@@ -45,6 +55,8 @@ def enqueue_email(
 def enqueue_many(rows: Iterable[Mapping[str, Any]]) -> int:
     """Add many pre-rendered messages in one statement; each row has the OutboxMessage columns to set."""
     rows = [{"headers": {}, "group_key": None, **row} for row in rows]
+    for row in rows:
+        _refuse_line_breaks(row["to_address"], row["subject"], *row["headers"].keys(), *row["headers"].values())
     if rows:
         db.session.execute(insert(OutboxMessage), rows)
     return len(rows)
@@ -61,6 +73,7 @@ def status_counts(group_key: str | None = None) -> dict[str, int]:
 
 
 def recent_messages(status: str | None = None, limit: int = 100) -> list[OutboxMessage]:
+    """The newest messages, all or those in one status, for the officers' view."""
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     if status:
         query = query.where(OutboxMessage.status == status)

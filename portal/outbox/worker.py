@@ -2,31 +2,39 @@
 
 A worker claims a batch of due messages, sends them over one SMTP connection, and marks each message sent
 in its own commit straight after the server accepts it. Killed mid-batch, it leaves at most the message in
-flight unmarked; the rest of its claim is offered to other workers once the claim's lease runs out.
+flight unmarked; the rest of its claim is offered to other workers once the claim's lease runs out, and a
+worker that outlives its lease stops sending and hands the rest back rather than race the one taking over.
 On PostgreSQL several workers claim side by side with FOR UPDATE SKIP LOCKED; SQLite serialises writers.
 """
 
-import contextlib
 import logging
 import smtplib
-import socket
+import ssl
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from email.utils import formataddr, make_msgid
+from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 
 from flask import current_app
-from flask_mail import BadHeaderError, Message
+from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import or_, select, update
 
 from portal.common.time import utcnow
-from portal.extensions import db, mail
+from portal.extensions import db
 from portal.outbox.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-# Errors after which the same message may well go through later.
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
+# Errors after which the same message may well go through later (smtplib's errors are OSErrors too).
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+# The server turned down one message but the connection is still good for the next one.
+MESSAGE_REFUSED = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+)
 
 
 @dataclass
@@ -38,16 +46,44 @@ class DrainResult:
     errors: list[str] = field(default_factory=list)
 
 
-def claim_batch(limit: int) -> list[OutboxMessage]:
-    """Mark up to `limit` due messages as ours and return them, oldest first."""
+@dataclass(frozen=True)
+class Claim:
+    """A batch of messages this worker holds until `lease_ends`; every change to them checks `token`."""
+
+    token: str
+    lease_ends: datetime
+    messages: list[OutboxMessage]
+
+
+@dataclass(frozen=True)
+class _Sender:
+    address: str
+    from_header: str
+    reply_to: str | None
+
+
+@dataclass
+class _Outgoing:
+    """What one claimed row needs for sending, read before any commit expires the ORM rows."""
+
+    outbox_id: int
+    attempts: int
+    to_address: str
+    email: Message | None
+    problem: str | None = None  # why the row cannot become an email at all
+
+
+def claim_batch(limit: int, due_by: datetime | None = None) -> Claim:
+    """Mark up to `limit` messages due by `due_by` (default now) as ours and return them, oldest first."""
     now = utcnow()
-    lease_ended = now - timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     due = (
         select(OutboxMessage.id)
         .where(
             or_(
-                (OutboxMessage.status == MessageStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.claimed_at < lease_ended),
+                (OutboxMessage.status == MessageStatus.PENDING) & (OutboxMessage.next_attempt_at <= (due_by or now)),
+                # Claimed by a worker that died or lost its lease.
+                (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.claimed_at < now - lease),
             )
         )
         .order_by(OutboxMessage.id)
@@ -63,105 +99,222 @@ def claim_batch(limit: int) -> list[OutboxMessage]:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return list(
-        db.session.scalars(select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id))
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
     )
+    return Claim(token=token, lease_ends=now + lease, messages=list(rows))
 
 
-def _mail_message(row: OutboxMessage, sender: str) -> Message:
+def message_id_for(message: OutboxMessage) -> str:
+    """The same Message-ID on every try of a row, so that receivers can spot the rare resend after a crash.
+
+    The creation time makes it unique across databases whose ids start again from 1.
+    """
+    domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
+    return f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
+def _current_sender() -> _Sender:
+    from portal.settings.services import current_settings
+
+    settings = current_settings()
+    address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    return _Sender(address, formataddr((settings.mail_from_name, address)), settings.mail_reply_to or None)
+
+
+def _compose(row: OutboxMessage, sender: _Sender) -> Message:
+    """The Flask-Mail message for `row`, checked now: what fails here would fail on every try."""
     message = Message(
         subject=row.subject,
         recipients=[row.to_address],
         body=row.body_text,
         html=row.body_html,
-        sender=sender,
+        sender=sender.from_header,
+        reply_to=sender.reply_to,
         extra_headers=dict(row.headers or {}),
     )
-    # A stable Message-ID per outbox row lets receivers spot the rare resend after a crash.
-    domain = sender.rsplit("@", 1)[-1].strip(">") or "localhost"
-    message.msgId = make_msgid(idstring=f"outbox-{row.id}", domain=domain)
+    message.msgId = message_id_for(row)
+    if message.has_bad_headers():
+        raise BadHeaderError("a header contains a line break")
+    message.as_bytes()  # builds the MIME document, so malformed content shows up before sending
     return message
 
 
-def _sender() -> str:
-    from portal.settings.services import current_settings
+def _prepare(row: OutboxMessage, sender: _Sender) -> _Outgoing:
+    outgoing = _Outgoing(outbox_id=row.id, attempts=row.attempts, to_address=row.to_address, email=None)
+    try:
+        outgoing.email = _compose(row, sender)
+    except Exception as error:  # composing depends on the row alone, so what fails now would fail on every try
+        outgoing.problem = f"cannot be sent as it stands: {error.__class__.__name__}: {error}"
+    return outgoing
 
-    config = current_app.config
-    return formataddr((current_settings().mail_from_name, config["MAIL_DEFAULT_SENDER"]))
+
+class _MailConnection(Connection):
+    """Flask-Mail's connection, opened from the configuration as it is now, with a timeout on every step
+    (connecting included) and TLS that checks the server's certificate, which smtplib's default does not."""
+
+    def configure_host(self) -> smtplib.SMTP:
+        config = current_app.config
+        host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT_SECONDS"]
+        if config["MAIL_USE_SSL"]:
+            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=timeout)
+        try:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls(context=ssl.create_default_context())
+            if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
 
-def _mark_sent(row: OutboxMessage) -> None:
-    row.status, row.sent_at, row.claim_token, row.last_error = MessageStatus.SENT, utcnow(), None, None
+def open_connection() -> Connection:
+    """An open Flask-Mail connection to the mail server; one serves a whole batch."""
+    return _MailConnection(current_app.extensions["mail"]).__enter__()
+
+
+def _hang_up(connection: Connection) -> None:
+    try:
+        connection.__exit__(None, None, None)
+    except TRANSIENT_ERRORS:
+        if connection.host is not None:
+            connection.host.close()
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refusals = (f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values())
+        return "recipient refused: " + "; ".join(refusals)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.__class__.__name__}: {error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+    return f"{error.__class__.__name__}: {error}"
+
+
+def _ours(claim: Claim, ids: Iterable[int]):
+    """An UPDATE of those of `ids` this claim still holds: a worker that lost its lease changes nothing."""
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.claim_token == claim.token)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _mark_sent(claim: Claim, outgoing: _Outgoing) -> None:
+    done = db.session.execute(
+        _ours(claim, [outgoing.outbox_id]).values(
+            status=MessageStatus.SENT, sent_at=utcnow(), claim_token=None, last_error=None
+        )
+    )
     db.session.commit()
+    if done.rowcount == 0:
+        log.warning("outbox message %d was sent after another worker took it over", outgoing.outbox_id)
 
 
-def _mark_unsent(rows: list[OutboxMessage], error: str, result: DrainResult) -> None:
+def _reschedule(claim: Claim, messages: list[_Outgoing], error: str, result: DrainResult) -> None:
     """Schedule another try with exponential backoff, or give up after the set number of tries."""
     config = current_app.config
-    for row in rows:
-        row.claim_token, row.last_error = None, error[:1000]
-        if row.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
-            row.status = MessageStatus.FAILED
+    for outgoing in messages:
+        if outgoing.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+            values = {"status": MessageStatus.FAILED}
             result.failed += 1
         else:
-            row.status = MessageStatus.PENDING
-            delay = config["OUTBOX_RETRY_BASE_SECONDS"] * 2 ** (row.attempts - 1)
-            row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+            delay = config["OUTBOX_RETRY_BASE_SECONDS"] * 2 ** (outgoing.attempts - 1)
+            values = {"status": MessageStatus.PENDING, "next_attempt_at": utcnow() + timedelta(seconds=delay)}
             result.retried += 1
+        db.session.execute(
+            _ours(claim, [outgoing.outbox_id]).values(claim_token=None, last_error=error[:1000], **values)
+        )
     db.session.commit()
 
 
-def _give_up(row: OutboxMessage, error: str, result: DrainResult) -> None:
+def _give_up(claim: Claim, outgoing: _Outgoing, result: DrainResult) -> None:
     """A message that can never be sent as it stands: no point trying again."""
-    row.status, row.claim_token, row.last_error = MessageStatus.FAILED, None, error
+    db.session.execute(
+        _ours(claim, [outgoing.outbox_id]).values(
+            status=MessageStatus.FAILED, claim_token=None, last_error=outgoing.problem[:1000]
+        )
+    )
     db.session.commit()
     result.failed += 1
 
 
-def send_batch(rows: list[OutboxMessage], result: DrainResult) -> None:
-    sender = _sender()
+def _hand_back(claim: Claim, messages: list[_Outgoing]) -> None:
+    """Untried messages go back as they were, their claim's try not counted, for any worker to take."""
+    db.session.execute(
+        _ours(claim, [outgoing.outbox_id for outgoing in messages]).values(
+            status=MessageStatus.PENDING, claim_token=None, attempts=OutboxMessage.attempts - 1
+        )
+    )
+    db.session.commit()
+
+
+def _send_each(
+    connection: Connection, claim: Claim, sender: _Sender, batch: list[_Outgoing], result: DrainResult
+) -> bool:
+    for index, outgoing in enumerate(batch):
+        if utcnow() >= claim.lease_ends:
+            # Another worker may take these over from now on; sending them as well would send them twice.
+            _hand_back(claim, batch[index:])
+            return True
+        if outgoing.problem:
+            _give_up(claim, outgoing, result)
+            continue
+        try:
+            connection.send(outgoing.email, envelope_from=sender.address)
+        except MESSAGE_REFUSED as error:
+            _reschedule(claim, [outgoing], _describe(error), result)
+            continue
+        except Exception as error:
+            # The connection is no longer trustworthy: retry this and the rest of the batch later. Something
+            # unforeseen is handled the same way, so that a row which always triggers it fails after its tries.
+            if not isinstance(error, TRANSIENT_ERRORS):
+                log.exception("outbox message %d: unexpected error while sending", outgoing.outbox_id)
+            _reschedule(claim, batch[index:], _describe(error), result)
+            result.errors.append(_describe(error))
+            return False
+        _mark_sent(claim, outgoing)
+        result.sent += 1
+    return True
+
+
+def send_batch(claim: Claim, result: DrainResult) -> bool:
+    """Send a claimed batch over one connection; False when the server could not be reached or dropped us."""
+    sender = _current_sender()
+    batch = [_prepare(row, sender) for row in claim.messages]
+    # Everything needed is read: detached, the rows are not expired again by every per-message commit.
+    for row in claim.messages:
+        db.session.expunge(row)
     try:
-        connection = mail.connect()
-        connection.__enter__()
-        connection.host.sock.settimeout(current_app.config["MAIL_TIMEOUT_SECONDS"])
+        connection = open_connection()
     except TRANSIENT_ERRORS as error:
-        _mark_unsent(rows, f"could not connect to the mail server: {error}", result)
-        result.errors.append(str(error))
-        return
+        _reschedule(claim, batch, f"could not connect to the mail server: {_describe(error)}", result)
+        result.errors.append(_describe(error))
+        return False
     try:
-        for index, row in enumerate(rows):
-            try:
-                connection.send(_mail_message(row, sender))
-            except smtplib.SMTPRecipientsRefused as error:
-                _mark_unsent([row], f"recipient refused: {error.recipients}", result)
-                continue
-            except BadHeaderError:
-                _give_up(row, "the subject or a header contains a line break", result)
-                continue
-            except TRANSIENT_ERRORS as error:
-                # The connection is no longer trustworthy: retry this and the rest of the batch later.
-                _mark_unsent(rows[index:], f"{error.__class__.__name__}: {error}", result)
-                result.errors.append(str(error))
-                return
-            _mark_sent(row)
-            result.sent += 1
+        return _send_each(connection, claim, sender, batch, result)
     finally:
-        with contextlib.suppress(TRANSIENT_ERRORS):
-            connection.__exit__(None, None, None)
+        _hang_up(connection)
 
 
 def drain(max_batches: int | None = None) -> DrainResult:
-    """Send everything that is due now, batch by batch, and return what happened."""
+    """Send everything that was due when the drain began, batch by batch, and return what happened.
+
+    A message put back for another try waits for a later drain, even with no backoff, so a drain always ends;
+    a mail server that cannot be reached ends it at once rather than spend every message's tries.
+    """
     result = DrainResult()
+    began = utcnow()
     batch_size = current_app.config["OUTBOX_BATCH_SIZE"]
     while max_batches is None or result.batches < max_batches:
-        rows = claim_batch(batch_size)
-        if not rows:
+        claim = claim_batch(batch_size, due_by=began)
+        if not claim.messages:
             break
         result.batches += 1
-        send_batch(rows, result)
-        if result.errors and result.sent == 0:
-            break  # the server is down: leave the rest for the next pass rather than spin
+        if not send_batch(claim, result):
+            break
     if result.sent or result.retried or result.failed:
         log.info("outbox: sent %d, to retry %d, failed %d", result.sent, result.retried, result.failed)
     return result

@@ -2,9 +2,20 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import IntegerField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from portal.common.forms import GovSubmitInput, GovTextInput, StringField, SubmitField, strip
+
+
+class UploadField(FileField):
+    """A file input that holds only a new upload, never the stored file.
+
+    The form is filled from the settings row, whose `logo` is the stored bytes; without this, saving the form
+    with no new file chosen would treat those bytes as an upload.
+    """
+
+    def process_data(self, value):
+        self.data = None
 
 
 class SettingsForm(FlaskForm):
@@ -12,9 +23,9 @@ class SettingsForm(FlaskForm):
         "Council name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter the council's name"), Length(max=200)],
+        validators=[DataRequired(message="Enter the council's name"), Length(max=200)],
     )
-    logo = FileField(
+    logo = UploadField(
         "Logo",
         widget=GovFileInput(),
         description="PNG, JPEG or SVG, smaller than 200 KB. Leave empty to keep the current logo.",
@@ -47,7 +58,7 @@ class SettingsForm(FlaskForm):
         "Name emails come from",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter the name emails come from"), Length(max=200)],
+        validators=[DataRequired(message="Enter the name emails come from"), Length(max=200)],
     )
     mail_reply_to = StringField(
         "Reply-to address",

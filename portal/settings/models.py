@@ -17,7 +17,7 @@ class CouncilSettings(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_name: Mapped[str] = mapped_column(String(200), default=DEFAULT_COUNCIL_NAME)
-    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # read only when served
     logo_mimetype: Mapped[str | None] = mapped_column(String(40))
     logo_alt_text: Mapped[str | None] = mapped_column(String(200))
     # Survey results rest on at least this many responses (never below 3); free text on more.

@@ -11,8 +11,15 @@ from portal.extensions import db
 from portal.settings.models import CouncilSettings
 
 MIN_ANONYMITY_THRESHOLD = 3
-LOGO_TYPES = {"image/png", "image/svg+xml", "image/jpeg"}
+# The logo types accepted, each with a check that the file is what the browser says it is: the browser only
+# goes by the file's name, and the logo is served with that type to everyone on every page.
+LOGO_TYPES = {
+    "image/png": lambda data: data.startswith(b"\x89PNG\r\n\x1a\n"),
+    "image/jpeg": lambda data: data.startswith(b"\xff\xd8\xff"),
+    "image/svg+xml": lambda data: b"<svg" in data[:4096],
+}
 MAX_LOGO_BYTES = 200 * 1024
+OPTIONAL_TEXT = {"mail_reply_to", "support_email", "logo_alt_text"}
 
 
 class SettingsError(ValueError):
@@ -52,7 +59,11 @@ def update_settings(changes: SettingsChanges, *, by: User) -> CouncilSettings:
     settings = current_settings()
     before = {name: getattr(settings, name) for name in vars(changes)}
     for name, value in vars(changes).items():
-        setattr(settings, name, value.strip() if isinstance(value, str) else value)
+        if isinstance(value, str):
+            value = value.strip()
+            if not value and name in OPTIONAL_TEXT:
+                value = None  # as before anyone set it, so that saving the form unchanged records no change
+        setattr(settings, name, value)
     changed = {
         name: [before[name], getattr(settings, name)] for name in before if before[name] != getattr(settings, name)
     }
@@ -61,7 +72,7 @@ def update_settings(changes: SettingsChanges, *, by: User) -> CouncilSettings:
 
 
 def update_logo(data: bytes, mimetype: str, *, by: User) -> None:
-    if mimetype not in LOGO_TYPES:
+    if mimetype not in LOGO_TYPES or not LOGO_TYPES[mimetype](data):
         raise SettingsError("The logo must be a PNG, JPEG or SVG image", "logo")
     if len(data) > MAX_LOGO_BYTES:
         raise SettingsError("The logo must be smaller than 200 KB", "logo")

@@ -4,10 +4,8 @@ A reminder is remembered by (member, course, due date). A refresher taken later 
 the member may be reminded again when that new date comes near; the same due date never twice.
 """
 
-from contextlib import nullcontext
 from datetime import date, datetime
 
-from flask import current_app, has_request_context
 from sqlalchemy import insert, select
 
 from portal.accounts.models import User
@@ -56,11 +54,7 @@ def courses_to_remind(members: list[User], today: date) -> dict[int, list[Record
 
 
 def _links() -> dict[str, str]:
-    """Absolute links for the email. absolute_url builds the path with url_for, which outside a request needs
-    SERVER_NAME; the worker has neither, so a bare request context supplies the path (the host comes from
-    PUBLIC_BASE_URL either way)."""
-    with nullcontext() if has_request_context() else current_app.test_request_context():
-        return {"link": absolute_url("training.my_training"), "profile_link": absolute_url("accounts.profile")}
+    return {"link": absolute_url("training.my_training"), "profile_link": absolute_url("accounts.profile")}
 
 
 def _message(member: User, lines: list[RecordLine], links: dict[str, str], today: date) -> dict:

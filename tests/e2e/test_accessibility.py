@@ -1,0 +1,102 @@
+"""Every page each role can reach, the public pages and the error pages pass axe with no console errors."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.browsing import Tab
+from tests.e2e.steps import demo_person, heading, sign_in_behind_the_scenes
+
+pytestmark = pytest.mark.e2e
+
+# The kinds of page (see `page_kind`) each role must reach by following links from the home page.
+COMMON_PAGES = {"/", "/profile", "/accessibility", "/directory", "/directory?open_now", "/directory/services/<id>"} | {
+    "/help-now",
+    "/champions",
+    "/training",
+}
+OFFICERS_TRAINING = {"/training/courses", "/training/courses/new", "/training/compliance-matrix"} | {
+    "/training/members",
+    "/training/members/<id>",
+    "/training/attendance",
+    "/training/settings",
+    "/training/import",
+}
+OFFICERS_DIRECTORY = {"/directory/services/new", "/directory/due-a-check", "/directory/categories"} | {
+    "/directory/import",
+    "/directory/services/<id>/edit",
+}
+PAGES_BY_ROLE = {
+    "councillor": COMMON_PAGES,
+    "champion": COMMON_PAGES | {"/champions/<id>/edit"},
+    "officer": COMMON_PAGES | OFFICERS_DIRECTORY | OFFICERS_TRAINING | {"/outbox/", "/outbox/?status"},
+    "admin": COMMON_PAGES
+    | {"/outbox/", "/outbox/?status", "/admin/users", "/admin/users/invite", "/admin/users/<id>"}
+    | {"/admin/audit-log", "/admin/settings", "/champions/appoint", "/champions/<id>/edit"},
+}
+PAGE_NOT_FOUND = "Page not found"
+NO_PERMISSION = "You do not have permission to see this page"
+# A bound on the crawl, well above what any role can reach today, so a runaway link cannot stall the suite.
+MAX_PAGES = 80
+# Links that download a file rather than show a page.
+DOWNLOADS = (".csv", ".xlsx", ".json")
+
+
+def page_kind(url: str) -> str:
+    """Pages that differ only in an id or a query value share a template, so one of each kind is checked."""
+    parts = urlsplit(url)
+    path = re.sub(r"/\d+(?=/|$)", "/<id>", parts.path)
+    query_names = sorted(parse_qs(parts.query))
+    return f"{path}?{'&'.join(query_names)}" if query_names else path
+
+
+def links_on_this_site(page: Page) -> list[str]:
+    site = urlsplit(page.url).netloc
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
+    return [
+        href.split("#")[0]
+        for href in hrefs
+        if urlsplit(href).netloc == site and not urlsplit(href).path.endswith(DOWNLOADS)
+    ]
+
+
+def visit_every_kind_of_page(tab: Tab) -> set[str]:
+    """From the page showing, follow every link on the site breadth-first, checking one page of each kind."""
+    checked = {page_kind(tab.page.url)}
+    waiting = links_on_this_site(tab.page)
+    while waiting:
+        url = waiting.pop(0)
+        if page_kind(url) in checked:
+            continue
+        assert len(checked) < MAX_PAGES, f"more than {MAX_PAGES} kinds of page: {sorted(checked)}"
+        checked.add(page_kind(url))
+        waiting.extend(links_on_this_site(tab.visit(url)))
+    return checked
+
+
+@pytest.mark.parametrize(("local_part", "expected_pages"), PAGES_BY_ROLE.items())
+def test_every_page_a_role_can_reach_is_accessible(tab, local_part, expected_pages):
+    sign_in_behind_the_scenes(tab, demo_person(local_part))
+    reached = visit_every_kind_of_page(tab)
+    assert expected_pages <= reached, f"not reached: {sorted(expected_pages - reached)}"
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "title"),
+    [
+        ("/sign-in", 200, "Sign in"),
+        ("/reset-password", 200, "Reset your password"),
+        ("/accessibility", 200, "Accessibility statement for Councillor Support Hub"),
+        ("/no-such-page", 404, PAGE_NOT_FOUND),
+    ],
+)
+def test_public_pages_are_accessible(tab, path, status, title):
+    expect(heading(tab.visit(path, status=status))).to_have_text(title)
+
+
+def test_error_pages_for_a_signed_in_councillor_are_accessible(tab):
+    sign_in_behind_the_scenes(tab, demo_person("councillor"))
+    expect(heading(tab.visit("/admin/users", status=403))).to_have_text(NO_PERMISSION)
+    expect(heading(tab.visit("/admin/no-such-page", status=404))).to_have_text(PAGE_NOT_FOUND)

@@ -1,0 +1,251 @@
+"""Every endpoint declares who may use it, and every page answers each kind of visitor as this table says."""
+
+from datetime import date
+
+import pytest
+from werkzeug.exceptions import NotFound
+
+from config import TestingConfig
+from portal import create_app
+from portal.accounts.models import Role
+from portal.accounts.permissions import ACCESS_RULE_ATTR, public, role_required, signed_in
+from portal.champions.services import ProfileInput, appoint
+from portal.directory.models import ServiceStatus
+from portal.extensions import db
+from portal.settings.services import current_settings
+from tests.conftest import sign_in_as
+from tests.directory.factories import make_service
+from tests.pages import redirect_path
+from tests.training.factories import complete, make_course
+
+# What each visitor gets from each page: a status code, "sign-in" (sent to the sign-in page) or "home" (sent to
+# the home page). {person} is an account that exists, {missing} an id no account has, {token} a link never issued.
+PAGES = """
+page                              anonymous  councillor  champion  officer  admin
+/                                 sign-in    200         200       200      200
+/accessibility                    200        200         200       200      200
+/healthz                          200        200         200       200      200
+/static/dist/app.css              200        200         200       200      200
+/branding/logo                    200        200         200       200      200
+/sign-in                          200        home        home      home     home
+/reset-password                   200        200         200       200      200
+/invitation/{token}               410        410         410       410      410
+/reset-password/{token}           410        410         410       410      410
+/profile                          sign-in    200         200       200      200
+/outbox/                          sign-in    403         403       200      200
+/admin/users                      sign-in    403         403       403      200
+/admin/users/invite               sign-in    403         403       403      200
+/admin/users/{person}             sign-in    403         403       403      200
+/admin/users/{missing}            sign-in    403         403       403      404
+/admin/audit-log                  sign-in    403         403       403      200
+/admin/settings                   sign-in    403         403       403      200
+/directory                        sign-in    200         200       200      200
+/directory/services/{service}     sign-in    200         200       200      200
+/directory/services/{closed}      sign-in    404         404       200      404
+/directory/services/{missing}     sign-in    404         404       404      404
+/directory/services/new           sign-in    403         403       200      403
+/directory/services/{service}/edit  sign-in  403         403       200      403
+/directory/due-a-check            sign-in    403         403       200      403
+/directory/categories             sign-in    403         403       200      403
+/directory/export.csv             sign-in    403         403       200      403
+/directory/import                 sign-in    403         403       200      403
+/directory/import/template.csv    sign-in    403         403       200      403
+/help-now                         sign-in    200         200       200      200
+/champions                        sign-in    200         200       200      200
+/champions/appoint                sign-in    403         403       403      200
+/champions/{profile}/edit         sign-in    403         403       403      200
+/champions/{profile}/photo        sign-in    200         200       200      200
+/api/oruk/                        200        200         200       200      200
+/api/oruk/openapi.json            200        200         200       200      200
+/api/oruk/services                200        200         200       200      200
+/api/oruk/services/{uuid}         200        200         200       200      200
+/api/oruk/services/{closed_uuid}  404        404         404       404      404
+/api/oruk/service_at_locations    200        200         200       200      200
+/api/oruk/taxonomies              200        200         200       200      200
+/api/oruk/taxonomy_terms          200        200         200       200      200
+/api/oruk/service_at_locations/{nouuid}  404  404         404       404      404
+/api/oruk/taxonomies/{nouuid}     404        404         404       404      404
+/api/oruk/taxonomy_terms/{nouuid}  404       404         404       404      404
+/training                         sign-in    200         200       200      200
+/training/courses                 sign-in    403         403       200      403
+/training/courses/new             sign-in    403         403       200      403
+/training/courses/{course}/edit   sign-in    403         403       200      403
+/training/members                 sign-in    403         403       200      403
+/training/members/{person}        sign-in    403         403       200      403
+/training/completions/{completion}/edit  sign-in  403     403       200      403
+/training/attendance              sign-in    403         403       200      403
+/training/settings                sign-in    403         403       200      403
+/training/compliance-matrix       sign-in    403         403       200      403
+/training/compliance-matrix.csv   sign-in    403         403       200      403
+/training/compliance-matrix.xlsx  sign-in    403         403       200      403
+/training/import                  sign-in    403         403       200      403
+/training/import/template.csv     sign-in    403         403       200      403
+/no-such-page                     404        404         404       404      404
+"""
+
+# The same for actions that only take a POST (sign-out last: it ends the visit).
+ACTIONS = """
+action                                     anonymous  councillor  champion  officer  admin
+/admin/users/{missing}/deactivate          sign-in    403         403       403      404
+/admin/users/{missing}/reactivate          sign-in    403         403       403      404
+/admin/users/{missing}/resend-invitation   sign-in    403         403       403      404
+/directory/services/{missing}/checked      sign-in    403         403       404      403
+/directory/services/{missing}/retire       sign-in    403         403       404      403
+/champions/{missing}/remove                sign-in    403         403       403      404
+/training/members/{missing}/completions    sign-in    403         403       404      403
+/sign-out                                  sign-in    sign-in     sign-in   sign-in  sign-in
+"""
+
+VISITORS = ["anonymous", *(role.value for role in Role)]
+NO_SUCH_UUID = "00000000-0000-4000-8000-000000000000"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _rows(table: str) -> list[tuple[str, dict[str, str]]]:
+    header, *lines = (line.split() for line in table.strip().splitlines())
+    return [(cells[0], dict(zip(header[1:], cells[1:], strict=True))) for cells in lines]
+
+
+def _outcome(response) -> str:
+    if response.status_code == 302:
+        path = redirect_path(response)
+        return {"/sign-in": "sign-in", "/": "home"}.get(path, f"302 to {path}")
+    return str(response.status_code)
+
+
+def _mismatches(client, method: str, table: str, visitor: str, places: dict[str, str]) -> list[str]:
+    found = []
+    for path_template, expected in _rows(table):
+        path = path_template.format(**places)
+        outcome = _outcome(client.open(path, method=method))
+        if outcome != expected[visitor]:
+            found.append(f"{visitor:>10}  {method} {path_template}: expected {expected[visitor]}, got {outcome}")
+    return found
+
+
+def _each_visitor(app, make_user):
+    """(visitor, a test client of their own) for an anonymous visitor and someone holding each role."""
+    for visitor in VISITORS:
+        client = app.test_client()
+        if visitor != "anonymous":
+            sign_in_as(client, make_user(Role(visitor)))
+        yield visitor, client
+
+
+def endpoints_without_an_access_rule(app) -> list[str]:
+    return sorted(
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if not hasattr(app.view_functions[rule.endpoint], ACCESS_RULE_ATTR)
+    )
+
+
+def test_every_endpoint_declares_who_may_use_it(app):
+    assert endpoints_without_an_access_rule(app) == []
+
+
+def test_an_endpoint_without_a_declared_rule_is_caught():
+    bare = create_app(TestingConfig)
+    bare.add_url_rule("/forgotten", "forgotten", lambda: "anyone could see this")
+
+    assert endpoints_without_an_access_rule(bare) == ["forgotten"]
+
+
+def test_every_declared_rule_is_public_signed_in_or_a_set_of_roles(app):
+    for endpoint, view in app.view_functions.items():
+        rule = getattr(view, ACCESS_RULE_ATTR)
+        valid_roles = isinstance(rule, frozenset) and rule and all(isinstance(role, Role) for role in rule)
+        assert rule in ("public", "signed-in") or valid_roles, f"{endpoint} has the access rule {rule!r}"
+
+
+def test_the_tables_cover_every_endpoint(app):
+    urls = app.url_map.bind("localhost")
+    places = {
+        "person": "1",
+        "missing": "2",
+        "token": "abc",
+        "service": "1",
+        "closed": "2",
+        "profile": "1",
+        "uuid": "u",
+        "closed_uuid": "c",
+        "nouuid": NO_SUCH_UUID,
+        "course": "1",
+        "completion": "1",
+    }
+    covered = set()
+    for method, table in (("GET", PAGES), ("POST", ACTIONS)):
+        for path, _expected in _rows(table):
+            try:
+                covered.add(urls.match(path.format(**places), method=method)[0])
+            except NotFound:
+                continue
+    assert sorted(set(app.view_functions) - covered) == []
+
+
+def test_role_required_refuses_what_is_not_a_role():
+    with pytest.raises(TypeError, match="use the Role enum"):
+        role_required("admin")
+    with pytest.raises(TypeError, match="use the Role enum"):
+        role_required(Role.OFFICER, "superuser")
+
+
+def test_role_required_refuses_an_empty_list_of_roles():
+    with pytest.raises(ValueError, match="at least one role"):
+        role_required()
+
+
+def test_the_decorators_record_their_rule_on_the_view():
+    def view():
+        return "page"
+
+    assert getattr(public(view), ACCESS_RULE_ATTR) == "public"
+    assert getattr(signed_in(view), ACCESS_RULE_ATTR) == "signed-in"
+    assert getattr(role_required(Role.OFFICER, Role.ADMIN)(view), ACCESS_RULE_ATTR) == {Role.OFFICER, Role.ADMIN}
+
+
+@pytest.fixture
+def places(make_user) -> dict[str, str]:
+    """Real ids for the tables' placeholders, a logo for /branding/logo and a champion with a photo."""
+    person = make_user(Role.COUNCILLOR)
+    settings = current_settings()
+    settings.logo, settings.logo_mimetype = PNG, "image/png"
+    service, closed = make_service(), make_service(name="A closed line", status=ServiceStatus.CLOSED)
+    profile = appoint(make_user(Role.COUNCILLOR), ProfileInput("Champion", "Remit", "Email", "Any time"), by=None)
+    profile.photo, profile.photo_mimetype, profile.photo_alt_text = PNG, "image/png", "A photo"
+    course = make_course()
+    completion = complete(person, course, date(2026, 1, 5))
+    db.session.commit()
+    return {
+        "person": str(person.id),
+        "missing": str(person.id + 1000),
+        "token": "not-a-real-token",
+        "service": str(service.id),
+        "closed": str(closed.id),
+        "uuid": service.uuid,
+        "closed_uuid": closed.uuid,
+        "profile": str(profile.id),
+        "course": str(course.id),
+        "completion": str(completion.id),
+        "nouuid": NO_SUCH_UUID,
+    }
+
+
+def test_each_page_answers_each_visitor_as_the_table_says(app_context, make_user, places):
+    mismatches = [
+        mismatch
+        for visitor, client in _each_visitor(app_context, make_user)
+        for mismatch in _mismatches(client, "GET", PAGES, visitor, places)
+    ]
+
+    assert mismatches == []
+
+
+def test_each_action_answers_each_visitor_as_the_table_says(app_context, make_user, places):
+    mismatches = [
+        mismatch
+        for visitor, client in _each_visitor(app_context, make_user)
+        for mismatch in _mismatches(client, "POST", ACTIONS, visitor, places)
+    ]
+
+    assert mismatches == []
