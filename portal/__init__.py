@@ -92,11 +92,22 @@ def _register_blueprints(app: Flask) -> None:
     from portal.directory import bp as directory_bp
     from portal.directory.api import api_bp as oruk_bp
     from portal.main import bp as main_bp
+    from portal.newsletters import bp as newsletters_bp
     from portal.outbox import bp as outbox_bp
     from portal.settings import bp as settings_bp
     from portal.training import bp as training_bp
 
-    features = (main_bp, accounts_bp, admin_bp, settings_bp, outbox_bp, directory_bp, champions_bp, training_bp)
+    features = (
+        main_bp,
+        accounts_bp,
+        admin_bp,
+        settings_bp,
+        outbox_bp,
+        directory_bp,
+        champions_bp,
+        training_bp,
+        newsletters_bp,
+    )
     for blueprint in (*features, oruk_bp):
         app.register_blueprint(blueprint)
     # The static route serves built assets to anyone; it is the one endpoint without a decorator.

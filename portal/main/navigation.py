@@ -10,6 +10,7 @@ NAVIGATION = [
     ("Home", "main.home"),
     ("Support directory", "directory.index"),
     ("Champions", "champions.index"),
+    ("Newsletters", "newsletters.archive"),
     ("Your training", "training.my_training"),
     ("Compliance matrix", "training.matrix"),
     ("Outbox", "outbox.index"),

@@ -1,6 +1,7 @@
 """One row of council-wide settings."""
 
 from sqlalchemy import CheckConstraint, LargeBinary, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -26,3 +27,5 @@ class CouncilSettings(db.Model):
     mail_from_name: Mapped[str] = mapped_column(String(200), default="Councillor Support Hub")
     mail_reply_to: Mapped[str | None] = mapped_column(String(254))
     support_email: Mapped[str | None] = mapped_column(String(254))
+    # When on, a champion's newsletter waits for an officer's approval before it can be sent.
+    newsletter_approval_required: Mapped[bool] = mapped_column(default=False, server_default=sa_false())

@@ -1,0 +1,3 @@
+"""Newsletter pages (being written)."""
+
+from portal.newsletters import bp, models  # noqa: F401
