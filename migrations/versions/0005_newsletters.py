@@ -64,7 +64,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_newsletter_recipients_outbox_message_id'), ['outbox_message_id'], unique=False)
 
     with op.batch_alter_table('council_settings', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('newsletter_approval_required', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('newsletter_approval_required', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     # ### end Alembic commands ###
 
