@@ -10,10 +10,10 @@ from portal.accounts.permissions import public, signed_in
 from portal.champions import services as champion_services
 from portal.directory import services as directory_services
 from portal.extensions import db
-from portal.training import services as training_services
 from portal.main import bp
 from portal.outbox import services as outbox_services
 from portal.outbox.models import MessageStatus
+from portal.training import services as training_services
 
 log = logging.getLogger(__name__)
 
