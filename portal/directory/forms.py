@@ -22,23 +22,21 @@ from portal.common.forms import (
 from portal.common.timeofday import parse_time_of_day
 from portal.directory.hours import WEEKDAYS
 from portal.directory.models import PhoneKind, Service, ServiceStatus
-from portal.directory.services import ContactInput, HelpNowRole, PeriodInput, PhoneInput, ServiceInput
+from portal.directory.services import (
+    SIMPLE_FIELDS,
+    ContactInput,
+    HelpNowRole,
+    PeriodInput,
+    PhoneInput,
+    ServiceInput,
+)
 
+# The ServiceInput fields this form fills one to one: the service layer's simple fields, bar the two the form
+# treats specially (owner 0 means none; the help-now role "" means none), plus category and provider.
 INPUT_FIELDS = (
-    "name",
-    "summary",
-    "description",
+    *(name for name in SIMPLE_FIELDS if name not in ("owner_id", "help_now_role")),
     "category_id",
     "provider_name",
-    "is_internal",
-    "email",
-    "website",
-    "opening_notes",
-    "out_of_hours",
-    "audience",
-    "shareable",
-    "status",
-    "last_checked_on",
 )
 
 TEXT_FIELDS = ("summary", "description", "provider_name", "opening_notes", "audience")
