@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import IntegerField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.common.forms import (
     GovSelect,
@@ -23,19 +23,19 @@ class ProfileForm(FlaskForm):
         widget=GovTextInput(),
         filters=[strip],
         default="Councillor Safety Champion",
-        validators=[InputRequired(message="Enter the champion's title"), Length(max=200)],
+        validators=[DataRequired(message="Enter the champion's title"), Length(max=200)],
     )
     remit = TextAreaField(
         "Remit",
         widget=GovTextArea(),
         filters=[strip],
-        validators=[InputRequired(message="Say what the champion does for members"), Length(max=5000)],
+        validators=[DataRequired(message="Say what the champion does for members"), Length(max=5000)],
     )
     how_to_contact = StringField(
         "How to contact them",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Say how members can reach them"), Length(max=500)],
+        validators=[DataRequired(message="Say how members can reach them"), Length(max=500)],
     )
     when_to_contact = StringField(
         "When to contact them", widget=GovTextInput(), filters=[strip], validators=[Optional(), Length(max=500)]

@@ -20,6 +20,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.validators import ValidationError
 
 __all__ = [
     "BooleanField",
@@ -40,7 +41,14 @@ __all__ = [
     "TextAreaField",
     "UkDateField",
     "strip",
+    "web_address",
 ]
+
+
+def web_address(_form, field) -> None:
+    """Validator: a link must be a full web address, so it works when someone follows it from anywhere."""
+    if field.data and not field.data.lower().startswith(("https://", "http://")):
+        raise ValidationError("Enter a web address starting with https:// or http://")
 
 
 def strip(value: str | None) -> str | None:

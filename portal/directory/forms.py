@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
-from wtforms.validators import URL, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from portal.common.forms import (
     BooleanField,
@@ -17,27 +17,26 @@ from portal.common.forms import (
     TextAreaField,
     UkDateField,
     strip,
+    web_address,
 )
 from portal.common.timeofday import parse_time_of_day
 from portal.directory.hours import WEEKDAYS
 from portal.directory.models import PhoneKind, Service, ServiceStatus
-from portal.directory.services import ContactInput, HelpNowRole, PeriodInput, PhoneInput, ServiceInput
+from portal.directory.services import (
+    SIMPLE_FIELDS,
+    ContactInput,
+    HelpNowRole,
+    PeriodInput,
+    PhoneInput,
+    ServiceInput,
+)
 
+# The ServiceInput fields this form fills one to one: the service layer's simple fields, bar the two the form
+# treats specially (owner 0 means none; the help-now role "" means none), plus category and provider.
 INPUT_FIELDS = (
-    "name",
-    "summary",
-    "description",
+    *(name for name in SIMPLE_FIELDS if name not in ("owner_id", "help_now_role")),
     "category_id",
     "provider_name",
-    "is_internal",
-    "email",
-    "website",
-    "opening_notes",
-    "out_of_hours",
-    "audience",
-    "shareable",
-    "status",
-    "last_checked_on",
 )
 
 TEXT_FIELDS = ("summary", "description", "provider_name", "opening_notes", "audience")
@@ -96,23 +95,18 @@ class DayHoursForm(Form):
             raise ValidationError(str(error)) from None
 
 
-def _url_or_blank(form, field):
-    if field.data and not field.data.startswith(("https://", "http://")):
-        raise ValidationError("Enter a web address starting with https://")
-
-
 class ServiceForm(FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter the service's name"), Length(max=200)],
+        validators=[DataRequired(message="Enter the service's name"), Length(max=200)],
     )
     summary = StringField(
         "Summary",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter a one-line summary"), Length(max=500)],
+        validators=[DataRequired(message="Enter a one-line summary"), Length(max=500)],
     )
     description = TextAreaField(
         "Description", widget=GovTextArea(), filters=[strip], validators=[Optional(), Length(max=10000)]
@@ -141,7 +135,7 @@ class ServiceForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=500),
-            _url_or_blank,
+            web_address,
             URL(message="Enter a full web address, like https://www.example.org"),
         ],
     )
@@ -246,7 +240,7 @@ class CategoryForm(FlaskForm):
         "Name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter the category's name"), Length(max=120)],
+        validators=[DataRequired(message="Enter the category's name"), Length(max=120)],
     )
     description = StringField(
         "Description", widget=GovTextInput(), filters=[strip], validators=[Optional(), Length(max=500)]

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.accounts.models import User
 from portal.common.forms import (
@@ -21,6 +21,7 @@ from portal.common.forms import (
     TextAreaField,
     UkDateField,
     strip,
+    web_address,
 )
 from portal.training import services
 from portal.training.models import Course, CourseCategory, CourseFormat
@@ -62,17 +63,12 @@ def _months_field(label: str, hint: str) -> WholeNumberField:
     )
 
 
-def _web_address(form, field):
-    if field.data and not field.data.lower().startswith(("https://", "http://")):
-        raise ValidationError("Enter a web address starting with https:// or http://")
-
-
 class CourseForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter the course title"), Length(max=200)],
+        validators=[DataRequired(message="Enter the course title"), Length(max=200)],
     )
     category = SelectField(
         "Category", widget=GovSelect(), choices=CATEGORY_CHOICES, validators=[DataRequired(message="Choose a category")]
@@ -84,14 +80,14 @@ class CourseForm(FlaskForm):
         "Provider",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message="Enter who provides the course"), Length(max=200)],
+        validators=[DataRequired(message="Enter who provides the course"), Length(max=200)],
         description="For example, In-house, or Local Government Association (free e-learning)",
     )
     link = StringField(
         "Link to book or take it",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[Optional(), Length(max=500), _web_address],
+        validators=[Optional(), Length(max=500), web_address],
         description="The booking page or the e-learning module, starting with https://",
     )
     format = SelectField("Format", widget=GovSelect(), choices=FORMAT_CHOICES)

@@ -164,7 +164,7 @@ def test_a_form_with_mistakes_explains_each_beside_its_field_and_saves_nothing(c
     assert title(response).startswith("Error: Add a service")
     assert field_error(response, "name") == "Error: Enter the service's name"
     assert field_error(response, "email") == "Error: Enter an email address like name@example.com"
-    assert field_error(response, "website") == "Error: Enter a web address starting with https://"
+    assert field_error(response, "website") == "Error: Enter a web address starting with https:// or http://"
     assert field_error(response, "hours-0-opens") == "Error: With am or pm, the hour must be between 1 and 12"
     assert field_error(response, "hours-1-closes") == "Error: Enter a real time, like 9am, 5:30pm or 17:30"
     assert field_error(response, "hours-2-closes") == "Error: Enter when it closes, or leave both boxes empty"
