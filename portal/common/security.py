@@ -33,6 +33,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# For pages showing a newsletter, which may show images by https link; everything else stays as strict.
+POLICY_WITH_REMOTE_IMAGES = CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", "img-src 'self' data: https:")
+
 
 def add_security_headers(app: Flask) -> None:
     @app.after_request

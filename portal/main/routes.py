@@ -11,6 +11,7 @@ from portal.champions import services as champion_services
 from portal.directory import services as directory_services
 from portal.extensions import db
 from portal.main import bp
+from portal.newsletters import archive
 from portal.outbox import services as outbox_services
 from portal.outbox.models import MessageStatus
 from portal.training import services as training_services
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 @bp.get("/")
 @signed_in
 def home():
-    """Help first, then the people and places members use most; officers also see their to-do."""
+    """Help first, then the people, places and news members use most; officers also see their to-do."""
     return render_template(
         "main/home.html",
         help_now=directory_services.help_now(),
@@ -29,6 +30,7 @@ def home():
         popular_categories=directory_services.popular_categories(),
         todo=_officer_todo() if current_user.has_role(Role.OFFICER, Role.ADMIN) else None,
         training_due=_training_due() if current_user.has_role(Role.COUNCILLOR) else None,
+        latest_newsletter=archive.latest_issue(),
     )
 
 

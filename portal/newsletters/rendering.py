@@ -65,16 +65,27 @@ def to_html(markdown: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
         link_rel="noopener noreferrer",
+        # A link relative to the portal goes nowhere in an email, and a scheme hidden behind an encoded character
+        # ("jav&#x09;ascript:") reads as a relative link: keep only absolute ones.
+        url_relative="deny",
         strip_comments=True,
     )
     # A refused link stays as its literal text; take out the scheme so no "javascript:" survives even as words.
     return SCRIPT_SCHEME.sub("", clean)
 
 
+def _link_written_out(link: re.Match) -> str:
+    url, words = link.group(1), link.group(2)
+    # A bare address (<https://…> or <name@example.org>) is its own text: write it once, not twice.
+    if unescape(words) == unescape(url).removeprefix("mailto:"):
+        return words
+    return f"{words} ({url})"
+
+
 def to_text(markdown: str) -> str:
     """A plain-text version: the words without Markdown markup, links written out after their text."""
     html = to_html(markdown)
-    html = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', r"\2 (\1)", html, flags=re.S)
+    html = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', _link_written_out, html, flags=re.S)
     html = re.sub(r'<img [^>]*alt="([^"]*)"[^>]*>', r"[Image: \1]", html)
     html = re.sub(r"<li>", "- ", html)
     html = re.sub(r"</(p|h2|h3|h4|li|blockquote|pre)>|<br>|<hr>", "\n", html)

@@ -10,15 +10,18 @@ On PostgreSQL several workers claim side by side with FOR UPDATE SKIP LOCKED; SQ
 import logging
 import smtplib
 import ssl
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 
 from flask import current_app
-from flask_mail import BadHeaderError, Connection, Message
+from flask_mail import BadHeaderError, Connection, Message, sanitize_address, sanitize_addresses
 from sqlalchemy import or_, select, update
+from sqlalchemy.engine import Connection as DatabaseConnection
 
 from portal.common.time import utcnow
 from portal.extensions import db
@@ -60,6 +63,7 @@ class _Sender:
     address: str
     from_header: str
     reply_to: str | None
+    envelope_from: str  # the address as MAIL FROM gives it
 
 
 @dataclass
@@ -69,7 +73,8 @@ class _Outgoing:
     outbox_id: int
     attempts: int
     to_address: str
-    email: Message | None
+    raw: bytes | None = None  # the whole email as it goes on the wire, built once
+    envelope_to: list[str] = field(default_factory=list)
     problem: str | None = None  # why the row cannot become an email at all
 
 
@@ -119,7 +124,8 @@ def _current_sender() -> _Sender:
 
     settings = current_settings()
     address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-    return _Sender(address, formataddr((settings.mail_from_name, address)), settings.mail_reply_to or None)
+    from_header = formataddr((settings.mail_from_name, address))
+    return _Sender(address, from_header, settings.mail_reply_to or None, sanitize_address(address))
 
 
 def _compose(row: OutboxMessage, sender: _Sender) -> Message:
@@ -132,18 +138,22 @@ def _compose(row: OutboxMessage, sender: _Sender) -> Message:
         sender=sender.from_header,
         reply_to=sender.reply_to,
         extra_headers=dict(row.headers or {}),
+        date=time.time(),
     )
     message.msgId = message_id_for(row)
     if message.has_bad_headers():
         raise BadHeaderError("a header contains a line break")
-    message.as_bytes()  # builds the MIME document, so malformed content shows up before sending
     return message
 
 
 def _prepare(row: OutboxMessage, sender: _Sender) -> _Outgoing:
-    outgoing = _Outgoing(outbox_id=row.id, attempts=row.attempts, to_address=row.to_address, email=None)
+    outgoing = _Outgoing(outbox_id=row.id, attempts=row.attempts, to_address=row.to_address)
     try:
-        outgoing.email = _compose(row, sender)
+        message = _compose(row, sender)
+        # Built into bytes once, here: malformed content shows up before sending, and building the MIME document
+        # is most of a message's cost, which Flask-Mail's Connection.send would pay a second time.
+        outgoing.raw = message.as_bytes()
+        outgoing.envelope_to = list(sanitize_addresses(message.send_to))
     except Exception as error:  # composing depends on the row alone, so what fails now would fail on every try
         outgoing.problem = f"cannot be sent as it stands: {error.__class__.__name__}: {error}"
     return outgoing
@@ -202,13 +212,41 @@ def _ours(claim: Claim, ids: Iterable[int]):
     )
 
 
-def _mark_sent(claim: Claim, outgoing: _Outgoing) -> None:
-    done = db.session.execute(
+@contextmanager
+def _connection_for_marks() -> Iterator[DatabaseConnection]:
+    """One database connection that records each send of a batch, every mark in a commit of its own.
+
+    Going through the session, each mark took a pooled connection (check-out, ping, reset on return) and cost
+    several times the UPDATE itself. On PostgreSQL these commits also do not wait for the write-ahead log to reach
+    the disk (synchronous_commit off, on this connection and only for the batch). A killed worker loses nothing
+    by it: what it committed is the database server's to write. Only a crash of the database server itself could
+    lose the last few marks, and the messages they concern would then be offered again after the lease.
+    """
+    connection = db.engine.connect()
+    postgresql = connection.dialect.name == "postgresql"
+    try:
+        if postgresql:
+            connection.exec_driver_sql("SET synchronous_commit = off")
+            connection.commit()
+        yield connection
+    finally:
+        try:
+            connection.rollback()
+            if postgresql:
+                connection.exec_driver_sql("RESET synchronous_commit")
+                connection.commit()
+        except Exception:
+            connection.invalidate()  # never hand the setting on to whoever takes the connection next
+        connection.close()
+
+
+def _mark_sent(marks: DatabaseConnection, claim: Claim, outgoing: _Outgoing) -> None:
+    done = marks.execute(
         _ours(claim, [outgoing.outbox_id]).values(
             status=MessageStatus.SENT, sent_at=utcnow(), claim_token=None, last_error=None
         )
     )
-    db.session.commit()
+    marks.commit()
     if done.rowcount == 0:
         log.warning("outbox message %d was sent after another worker took it over", outgoing.outbox_id)
 
@@ -252,7 +290,12 @@ def _hand_back(claim: Claim, messages: list[_Outgoing]) -> None:
 
 
 def _send_each(
-    connection: Connection, claim: Claim, sender: _Sender, batch: list[_Outgoing], result: DrainResult
+    connection: Connection,
+    marks: DatabaseConnection,
+    claim: Claim,
+    sender: _Sender,
+    batch: list[_Outgoing],
+    result: DrainResult,
 ) -> bool:
     for index, outgoing in enumerate(batch):
         if utcnow() >= claim.lease_ends:
@@ -263,7 +306,7 @@ def _send_each(
             _give_up(claim, outgoing, result)
             continue
         try:
-            connection.send(outgoing.email, envelope_from=sender.address)
+            connection.host.sendmail(sender.envelope_from, outgoing.envelope_to, outgoing.raw)
         except MESSAGE_REFUSED as error:
             _reschedule(claim, [outgoing], _describe(error), result)
             continue
@@ -275,7 +318,7 @@ def _send_each(
             _reschedule(claim, batch[index:], _describe(error), result)
             result.errors.append(_describe(error))
             return False
-        _mark_sent(claim, outgoing)
+        _mark_sent(marks, claim, outgoing)
         result.sent += 1
     return True
 
@@ -284,9 +327,11 @@ def send_batch(claim: Claim, result: DrainResult) -> bool:
     """Send a claimed batch over one connection; False when the server could not be reached or dropped us."""
     sender = _current_sender()
     batch = [_prepare(row, sender) for row in claim.messages]
-    # Everything needed is read: detached, the rows are not expired again by every per-message commit.
+    # Everything needed is read: detached, the rows are not expired again by every commit, and the session's read
+    # ends here rather than stay open, idle, for the whole batch.
     for row in claim.messages:
         db.session.expunge(row)
+    db.session.commit()
     try:
         connection = open_connection()
     except TRANSIENT_ERRORS as error:
@@ -294,7 +339,8 @@ def send_batch(claim: Claim, result: DrainResult) -> bool:
         result.errors.append(_describe(error))
         return False
     try:
-        return _send_each(connection, claim, sender, batch, result)
+        with _connection_for_marks() as marks:
+            return _send_each(connection, marks, claim, sender, batch, result)
     finally:
         _hang_up(connection)
 

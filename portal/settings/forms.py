@@ -4,7 +4,15 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import IntegerField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from portal.common.forms import GovSubmitInput, GovTextInput, StringField, SubmitField, strip
+from portal.common.forms import (
+    BooleanField,
+    GovCheckboxInput,
+    GovSubmitInput,
+    GovTextInput,
+    StringField,
+    SubmitField,
+    strip,
+)
 
 
 class UploadField(FileField):
@@ -71,5 +79,8 @@ class SettingsForm(FlaskForm):
         widget=GovTextInput(),
         filters=[strip],
         validators=[Optional(), Email(message="Enter a valid email address", check_deliverability=False)],
+    )
+    newsletter_approval_required = BooleanField(
+        "Champions' newsletters need an officer's approval before sending", widget=GovCheckboxInput()
     )
     submit = SubmitField("Save settings", widget=GovSubmitInput())

@@ -14,6 +14,7 @@ SETTINGS_FIELDS = (
     "mail_reply_to",
     "support_email",
     "logo_alt_text",
+    "newsletter_approval_required",
 )
 
 

@@ -49,6 +49,7 @@ class SettingsChanges:
     mail_reply_to: str | None
     support_email: str | None
     logo_alt_text: str | None
+    newsletter_approval_required: bool = False
 
 
 def update_settings(changes: SettingsChanges, *, by: User) -> CouncilSettings:
