@@ -10,8 +10,10 @@ from portal import create_app
 from portal.accounts.models import Role
 from portal.accounts.permissions import ACCESS_RULE_ATTR, public, role_required, signed_in
 from portal.champions.services import ProfileInput, appoint
+from portal.common.time import utcnow
 from portal.directory.models import ServiceStatus
 from portal.extensions import db
+from portal.newsletters.models import IssueStatus, NewsletterIssue
 from portal.settings.services import current_settings
 from tests.conftest import sign_in_as
 from tests.directory.factories import make_service
@@ -80,6 +82,18 @@ page                              anonymous  councillor  champion  officer  admi
 /training/compliance-matrix.xlsx  sign-in    403         403       200      403
 /training/import                  sign-in    403         403       200      403
 /training/import/template.csv     sign-in    403         403       200      403
+/newsletters                      sign-in    200         200       200      200
+/newsletters/{sent_issue}         sign-in    200         200       200      200
+/newsletters/{issue}              sign-in    404         404       404      404
+/newsletters/manage               sign-in    403         200       200      403
+/newsletters/new                  sign-in    403         200       200      403
+/newsletters/{issue}/edit         sign-in    403         200       200      403
+/newsletters/{issue}/preview      sign-in    403         200       200      403
+/newsletters/{issue}/preview/email.html  sign-in  403    200       200      403
+/newsletters/{missing}/preview    sign-in    403         404       404      403
+/newsletters/{missing}/sending    sign-in    403         404       404      403
+/newsletters/{missing}/progress.json  sign-in  403       404       404      403
+/newsletters/unsubscribe/{token}  404        404         404       404      404
 /no-such-page                     404        404         404       404      404
 """
 
@@ -93,6 +107,16 @@ action                                     anonymous  councillor  champion  offi
 /directory/services/{missing}/retire       sign-in    403         403       404      403
 /champions/{missing}/remove                sign-in    403         403       403      404
 /training/members/{missing}/completions    sign-in    403         403       404      403
+/newsletters/{missing}/test                 sign-in    403         404       404      403
+/newsletters/{missing}/submit-for-approval  sign-in    403         404       404      403
+/newsletters/{missing}/approve              sign-in    403         403       404      403
+/newsletters/{missing}/return-to-draft      sign-in    403         404       404      403
+/newsletters/{missing}/send                 sign-in    403         404       404      403
+/newsletters/{missing}/schedule             sign-in    403         404       404      403
+/newsletters/{missing}/unschedule           sign-in    403         404       404      403
+/newsletters/{missing}/confirm-overdue      sign-in    403         403       404      403
+/newsletters/{missing}/retry-failed         sign-in    403         403       404      403
+/newsletters/unsubscribe/{token}            404        404         404       404      404
 /sign-out                                  sign-in    sign-in     sign-in   sign-in  sign-in
 """
 
@@ -172,6 +196,8 @@ def test_the_tables_cover_every_endpoint(app):
         "nouuid": NO_SUCH_UUID,
         "course": "1",
         "completion": "1",
+        "issue": "1",
+        "sent_issue": "2",
     }
     covered = set()
     for method, table in (("GET", PAGES), ("POST", ACTIONS)):
@@ -215,6 +241,10 @@ def places(make_user) -> dict[str, str]:
     profile.photo, profile.photo_mimetype, profile.photo_alt_text = PNG, "image/png", "A photo"
     course = make_course()
     completion = complete(person, course, date(2026, 1, 5))
+    issue = NewsletterIssue(subject="A draft", body_markdown="Words", body_html="<p>Words</p>", body_text="Words")
+    sent_issue = NewsletterIssue(subject="Sent", body_html="<p>Sent</p>", status=IssueStatus.SENT, sent_at=utcnow())
+    db.session.add_all([issue, sent_issue])
+    db.session.flush()
     db.session.commit()
     return {
         "person": str(person.id),
@@ -227,6 +257,8 @@ def places(make_user) -> dict[str, str]:
         "profile": str(profile.id),
         "course": str(course.id),
         "completion": str(completion.id),
+        "issue": str(issue.id),
+        "sent_issue": str(sent_issue.id),
         "nouuid": NO_SUCH_UUID,
     }
 

@@ -16,7 +16,10 @@ COMMON_PAGES = {"/", "/profile", "/accessibility", "/directory", "/directory?ope
     "/help-now",
     "/champions",
     "/training",
+    "/newsletters",
+    "/newsletters/<id>",
 }
+NEWSLETTER_WRITERS = {"/newsletters/manage", "/newsletters/new"}
 OFFICERS_TRAINING = {"/training/courses", "/training/courses/new", "/training/compliance-matrix"} | {
     "/training/members",
     "/training/members/<id>",
@@ -30,8 +33,12 @@ OFFICERS_DIRECTORY = {"/directory/services/new", "/directory/due-a-check", "/dir
 }
 PAGES_BY_ROLE = {
     "councillor": COMMON_PAGES,
-    "champion": COMMON_PAGES | {"/champions/<id>/edit"},
-    "officer": COMMON_PAGES | OFFICERS_DIRECTORY | OFFICERS_TRAINING | {"/outbox/", "/outbox/?status"},
+    "champion": COMMON_PAGES | NEWSLETTER_WRITERS | {"/champions/<id>/edit"},
+    "officer": COMMON_PAGES
+    | OFFICERS_DIRECTORY
+    | OFFICERS_TRAINING
+    | NEWSLETTER_WRITERS
+    | {"/outbox/", "/outbox/?status"},
     "admin": COMMON_PAGES
     | {"/outbox/", "/outbox/?status", "/admin/users", "/admin/users/invite", "/admin/users/<id>"}
     | {"/admin/audit-log", "/admin/settings", "/champions/appoint", "/champions/<id>/edit"},

@@ -31,6 +31,7 @@ NAVIGATION_BY_ROLE = {
         "Home",
         "Support directory",
         "Champions",
+        "Newsletters",
         "Your training",
         "Outbox",
         "People",
@@ -42,13 +43,14 @@ NAVIGATION_BY_ROLE = {
         "Home",
         "Support directory",
         "Champions",
+        "Newsletters",
         "Your training",
         "Compliance matrix",
         "Outbox",
         "Your profile",
     ],
-    "champion": ["Home", "Support directory", "Champions", "Your training", "Your profile"],
-    "councillor": ["Home", "Support directory", "Champions", "Your training", "Your profile"],
+    "champion": ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Your profile"],
+    "councillor": ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Your profile"],
 }
 
 

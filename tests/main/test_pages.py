@@ -12,12 +12,13 @@ from tests.pages import Page
 
 # The places each person's service navigation offers.
 NAVIGATION = {
-    Role.COUNCILLOR: ["Home", "Support directory", "Champions", "Your training", "Your profile"],
-    Role.CHAMPION: ["Home", "Support directory", "Champions", "Your training", "Your profile"],
+    Role.COUNCILLOR: ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Your profile"],
+    Role.CHAMPION: ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Your profile"],
     Role.OFFICER: [
         "Home",
         "Support directory",
         "Champions",
+        "Newsletters",
         "Your training",
         "Compliance matrix",
         "Outbox",
@@ -27,6 +28,7 @@ NAVIGATION = {
         "Home",
         "Support directory",
         "Champions",
+        "Newsletters",
         "Your training",
         "Outbox",
         "People",
