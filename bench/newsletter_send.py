@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from flask_migrate import upgrade
 from sqlalchemy import event, insert, select
 
+from bench._support import with_postgresql
 from config import TestingConfig
 from portal import create_app
 from portal.accounts.models import Role, User, UserRole
@@ -43,7 +44,6 @@ from portal.newsletters.models import NewsletterIssue
 from portal.outbox.catcher import MailCatcher
 from portal.outbox.models import OutboxMessage
 from portal.outbox.worker import drain, message_id_for
-from tests.pg_cluster import PostgresCluster, PostgresUnavailable
 
 WAIT_SECONDS = 30
 INSERT_CHUNK = 2000
@@ -269,18 +269,6 @@ def measure(name: str, database_url: str, catcher: CatcherProcess, options: argp
     )
 
 
-def _with_postgresql(run) -> None:
-    try:
-        cluster = PostgresCluster().start()
-    except PostgresUnavailable as error:
-        print(f"postgresql  skipped: {error}")
-        return
-    try:
-        run("postgresql", cluster.create_database("newsletter_bench"))
-    finally:
-        cluster.stop()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=10_000)
@@ -303,7 +291,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="newsletter-bench-") as folder:
             run("sqlite", f"sqlite:///{folder}/bench.sqlite3")
         if not options.no_postgresql:
-            _with_postgresql(run)
+            with_postgresql(run, "newsletter_bench")
     finally:
         catcher.stop()
 

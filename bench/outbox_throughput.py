@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from bench._support import with_postgresql
 from config import TestingConfig
 from portal import create_app
 from portal.extensions import db
@@ -29,7 +30,6 @@ from portal.outbox.catcher import MailCatcher
 from portal.outbox.models import OutboxMessage
 from portal.outbox.services import enqueue_many
 from portal.outbox.worker import drain, message_id_for
-from tests.pg_cluster import PostgresCluster, PostgresUnavailable
 
 WAIT_SECONDS = 30
 
@@ -119,18 +119,6 @@ def measure(name: str, database_url: str, catcher: MailCatcher, options: argpars
     )
 
 
-def _with_postgresql(run) -> None:
-    try:
-        cluster = PostgresCluster().start()
-    except PostgresUnavailable as error:
-        print(f"postgresql  skipped: {error}")
-        return
-    try:
-        run("postgresql", cluster.create_database("outbox_bench"))
-    finally:
-        cluster.stop()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
@@ -148,7 +136,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="outbox-bench-") as folder:
             run("sqlite", f"sqlite:///{folder}/bench.sqlite3")
         if not options.no_postgresql:
-            _with_postgresql(run)
+            with_postgresql(run, "outbox_bench")
     finally:
         catcher.stop()
 

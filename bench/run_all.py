@@ -15,7 +15,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 
 def benchmarks() -> list[Path]:
-    return sorted(path for path in BENCH_DIR.glob("*.py") if path.name != Path(__file__).name)
+    return sorted(
+        path for path in BENCH_DIR.glob("*.py") if path.name != Path(__file__).name and not path.name.startswith("_")
+    )
 
 
 def main() -> int:
