@@ -23,7 +23,6 @@ import multiprocessing
 import pstats
 import smtplib
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -34,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from flask_migrate import upgrade
 from sqlalchemy import event, insert, select
 
-from bench._support import with_postgresql
+from bench._support import on_each_database
 from config import TestingConfig
 from portal import create_app
 from portal.accounts.models import Role, User, UserRole
@@ -288,10 +287,7 @@ def main() -> None:
         measure(name, database_url, catcher, options)
 
     try:
-        with tempfile.TemporaryDirectory(prefix="newsletter-bench-") as folder:
-            run("sqlite", f"sqlite:///{folder}/bench.sqlite3")
-        if not options.no_postgresql:
-            with_postgresql(run, "newsletter_bench")
+        on_each_database(run, "newsletter_bench", postgresql=not options.no_postgresql)
     finally:
         catcher.stop()
 

@@ -12,7 +12,6 @@ over what was sent by then, so a slow machine gives a shorter run rather than a 
 import argparse
 import smtplib
 import sys
-import tempfile
 import time
 from email.message import EmailMessage
 from pathlib import Path
@@ -22,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from bench._support import with_postgresql
+from bench._support import on_each_database
 from config import TestingConfig
 from portal import create_app
 from portal.extensions import db
@@ -133,10 +132,7 @@ def main() -> None:
         measure(name, database_url, catcher, options)
 
     try:
-        with tempfile.TemporaryDirectory(prefix="outbox-bench-") as folder:
-            run("sqlite", f"sqlite:///{folder}/bench.sqlite3")
-        if not options.no_postgresql:
-            with_postgresql(run, "outbox_bench")
+        on_each_database(run, "outbox_bench", postgresql=not options.no_postgresql)
     finally:
         catcher.stop()
 
