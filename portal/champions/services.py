@@ -7,11 +7,9 @@ from sqlalchemy import select
 from portal.accounts import audit
 from portal.accounts.models import Role, User, UserRole
 from portal.champions.models import ChampionProfile
+from portal.common.images import raster_type
 from portal.extensions import db
 
-# A photo's type is read from its first bytes, never from what the upload claims, so that nothing but an
-# image is ever served back from the photo address.
-PHOTO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 MAX_PHOTO_BYTES = 500 * 1024
 
 
@@ -79,7 +77,8 @@ def update_profile(profile: ChampionProfile, details: ProfileInput, *, by: User)
 
 def set_photo(profile: ChampionProfile, data: bytes, alt_text: str | None, *, by: User) -> None:
     """A new photo: a PNG or JPEG under 500 KB, with words that describe it for people who cannot see it."""
-    mimetype = next((kind for start, kind in PHOTO_SIGNATURES.items() if data.startswith(start)), None)
+    # Typed by its first bytes, never by what the upload claims, so only an image is served back from the photo address.
+    mimetype = raster_type(data)
     if mimetype is None:
         raise ChampionError("The photo must be a PNG or JPEG image", "photo")
     if len(data) > MAX_PHOTO_BYTES:

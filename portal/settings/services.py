@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.accounts import audit
 from portal.accounts.models import User
+from portal.common.images import raster_type
 from portal.extensions import db
 from portal.settings.models import CouncilSettings
 
@@ -14,8 +15,8 @@ MIN_ANONYMITY_THRESHOLD = 3
 # The logo types accepted, each with a check that the file is what the browser says it is: the browser only
 # goes by the file's name, and the logo is served with that type to everyone on every page.
 LOGO_TYPES = {
-    "image/png": lambda data: data.startswith(b"\x89PNG\r\n\x1a\n"),
-    "image/jpeg": lambda data: data.startswith(b"\xff\xd8\xff"),
+    "image/png": lambda data: raster_type(data) == "image/png",
+    "image/jpeg": lambda data: raster_type(data) == "image/jpeg",
     "image/svg+xml": lambda data: b"<svg" in data[:4096],
 }
 MAX_LOGO_BYTES = 200 * 1024
