@@ -114,17 +114,25 @@ def is_stale(service: Service, today: date | None = None) -> bool:
     return service.last_checked_on is None or service.last_checked_on <= today - STALE_AFTER
 
 
-def due_a_check(today: date | None = None, owner: User | None = None) -> list[Service]:
+def _due_a_check_query(today: date | None) -> Select:
     today = today or date.today()
-    query = (
+    return (
         select(Service)
         .where(Service.status != ServiceStatus.CLOSED)
         .where((Service.last_checked_on.is_(None)) | (Service.last_checked_on <= today - STALE_AFTER))
-        .order_by(Service.last_checked_on.nulls_first(), func.lower(Service.name))
     )
+
+
+def due_a_check(today: date | None = None, owner: User | None = None) -> list[Service]:
+    query = _due_a_check_query(today).order_by(Service.last_checked_on.nulls_first(), func.lower(Service.name))
     if owner is not None:
         query = query.where(Service.owner_id == owner.id)
     return list(db.session.scalars(query))
+
+
+def count_due_a_check(today: date | None = None) -> int:
+    """How many entries are due a check, counted by the database (for the officers' to-do)."""
+    return db.session.scalar(select(func.count()).select_from(_due_a_check_query(today).subquery()))
 
 
 def record_view(service: Service) -> None:

@@ -42,7 +42,7 @@ def _training_due() -> list:
 def _officer_todo() -> dict[str, int]:
     todo = {"failed_emails": outbox_services.status_counts()[MessageStatus.FAILED]}
     if current_user.has_role(Role.OFFICER):
-        todo["entries_due_a_check"] = len(directory_services.due_a_check())
+        todo["entries_due_a_check"] = directory_services.count_due_a_check()
     return todo
 
 

@@ -176,6 +176,7 @@ def test_entries_due_a_check_come_never_checked_first_then_oldest(app_context):
         "Checked long ago",
         "Checked last year",
     ]
+    assert services.count_due_a_check(TODAY) == 3
 
 
 def test_entries_due_a_check_can_be_limited_to_one_owner(make_user):
