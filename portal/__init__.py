@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.newsletters import bp as newsletters_bp
     from portal.outbox import bp as outbox_bp
     from portal.settings import bp as settings_bp
+    from portal.surveys import bp as surveys_bp
     from portal.training import bp as training_bp
 
     features = (
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         champions_bp,
         training_bp,
         newsletters_bp,
+        surveys_bp,
     )
     for blueprint in (*features, oruk_bp):
         app.register_blueprint(blueprint)

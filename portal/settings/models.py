@@ -14,6 +14,7 @@ class CouncilSettings(db.Model):
     __table_args__ = (
         CheckConstraint("anonymity_threshold >= 3", name="anonymity_threshold_floor"),
         CheckConstraint("free_text_threshold >= anonymity_threshold", name="free_text_threshold_floor"),
+        CheckConstraint("survey_retention_months >= 1", name="survey_retention_months_floor"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,6 +25,8 @@ class CouncilSettings(db.Model):
     # Survey results rest on at least this many responses (never below 3); free text on more.
     anonymity_threshold: Mapped[int] = mapped_column(default=5)
     free_text_threshold: Mapped[int] = mapped_column(default=10)
+    # Raw survey answers are deleted this many months after their round closes; released figures stay.
+    survey_retention_months: Mapped[int] = mapped_column(default=24, server_default="24")
     mail_from_name: Mapped[str] = mapped_column(String(200), default="Councillor Support Hub")
     mail_reply_to: Mapped[str | None] = mapped_column(String(254))
     support_email: Mapped[str | None] = mapped_column(String(254))
