@@ -1,3 +1,3 @@
-"""Survey pages. The feature's routes live in its modules; this one gathers them for the blueprint."""
+"""Survey pages. Each part's routes live in its own module; this one gathers them for the blueprint."""
 
-from portal.surveys import models  # noqa: F401
+from portal.surveys import authoring_routes, results_routes, rounds_routes  # noqa: F401

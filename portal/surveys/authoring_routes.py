@@ -1,0 +1,1 @@
+"""Officers build survey templates: questions, standard blocks, attributes and tags."""

@@ -1,0 +1,1 @@
+"""Officers review, release and read anonymised results; members read a short summary."""

@@ -1,0 +1,1 @@
+"""Officers run rounds and schedules; members answer at /surveys."""
