@@ -44,5 +44,86 @@ CHAMPIONS = [
 ]
 
 
+# The rest of the council's 37 councillors: accounts that make survey results, the training matrix and
+# newsletter audiences look like a real council's. They share the demo password but are not listed.
+_FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Carys",
+    "Daniel",
+    "Eleanor",
+    "Farid",
+    "Grace",
+    "Harry",
+    "Imogen",
+    "Jamal",
+    "Kate",
+    "Liam",
+    "Maya",
+    "Nathan",
+    "Owen",
+    "Phoebe",
+    "Rhys",
+    "Sophie",
+    "Tom",
+    "Una",
+    "Victor",
+    "Wendy",
+    "Yusuf",
+    "Zara",
+    "Aled",
+    "Bethan",
+    "Callum",
+    "Delyth",
+    "Ewan",
+    "Fiona",
+]
+_SURNAMES = [
+    "Abbott",
+    "Bryant",
+    "Carver",
+    "Doyle",
+    "Ellis",
+    "Fenwick",
+    "Gill",
+    "Hughes",
+    "Iqbal",
+    "Jennings",
+    "Kerr",
+    "Lowe",
+    "Mistry",
+    "Nolan",
+    "Osei",
+    "Price",
+    "Quinn",
+    "Rowe",
+    "Shah",
+    "Thorne",
+    "Underwood",
+    "Vaughan",
+    "Walsh",
+    "Yates",
+    "Ahmed",
+    "Barker",
+    "Chadwick",
+    "Dunn",
+    "Emery",
+    "Foster",
+]
+_WARDS = ["Abbey", "Castle", "Harbour", "Market Hill", "Riverside", "Moorland", "Northgate", "Southfields"]
+_GROUPS = ["Northshire Alliance", "Labour", "Liberal Democrats", "Green Party", "Independent"]
+_ELECTED = [date(2011, 5, 5), date(2015, 5, 7), date(2019, 5, 2), date(2023, 5, 4), date(2026, 5, 7)]
+OTHER_COUNCILLORS = [
+    (
+        f"{first} {surname}",
+        f"{first.lower()}.{surname.lower()}",
+        _WARDS[index % len(_WARDS)],
+        _GROUPS[index % len(_GROUPS)],
+        _ELECTED[(index * 3) % len(_ELECTED)],
+    )
+    for index, (first, surname) in enumerate(zip(_FIRST_NAMES, _SURNAMES, strict=True))
+]
+
+
 def email_for(local_part: str) -> str:
     return f"{local_part}@{DEMO_DOMAIN}"

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from portal.accounts.models import User, UserRole
+from portal.accounts.models import Role, User, UserRole
 from portal.accounts.services import set_password
 from portal.champions.services import ProfileInput, appoint
 from portal.demo import data, newsletter_data, training_data
@@ -60,8 +60,20 @@ def _add_people() -> tuple[dict[str, User], list[tuple[str, str]]]:
         db.session.add(user)
         people[local_part] = user
         accounts.append((user.email, ", ".join(sorted(roles))))
+    _add_other_councillors(people)
     db.session.flush()  # owners need their ids
     return people, accounts
+
+
+def _add_other_councillors(people: dict[str, User]) -> None:
+    """The unlisted rest of the council; one password hash shared, since hashing is slow on purpose."""
+    password_hash = next(iter(people.values())).password_hash
+    for name, local_part, ward, group, elected in data.OTHER_COUNCILLORS:
+        user = User(email=data.email_for(local_part), name=name, ward=ward, political_group=group, date_elected=elected)
+        user.password_hash = password_hash
+        user.role_rows = [UserRole(role=Role.COUNCILLOR.value)]
+        db.session.add(user)
+        people[local_part] = user
 
 
 def _add_directory(people: dict[str, User], today: date | None = None) -> None:

@@ -191,6 +191,24 @@ COMPLETIONS = {
 }
 
 
+def _records_of_the_rest_of_the_council() -> dict[str, list[Done]]:
+    """Induction and the code of conduct for everyone else, with safety courses for most, spread over time."""
+    from portal.demo.data import OTHER_COUNCILLORS
+
+    records = {}
+    for index, (_, local_part, *_) in enumerate(OTHER_COUNCILLORS):
+        done = [Done(INDUCTION, after_election=10 + index % 20), Done(CODE_OF_CONDUCT, days_ago=20 + index * 23 % 500)]
+        if index % 3:
+            done.append(Done(PERSONAL_SAFETY, days_ago=15 + index * 47 % 820))
+        if index % 4 == 1:
+            done.append(Done(SOCIAL_MEDIA, days_ago=30 + index * 31 % 700))
+        records[local_part] = done
+    return records
+
+
+COMPLETIONS.update(_records_of_the_rest_of_the_council())
+
+
 def load_training(members: dict[str, User], today: date | None = None) -> int:
     """Create the demo courses and record the demo completions in the caller's transaction; returns how many."""
     today = today or date.today()

@@ -17,7 +17,9 @@ def test_the_demo_fills_an_empty_database(app_context):
     accounts = load_demo()
 
     users = _users()
-    assert len(accounts) == len(users) == 10
+    assert len(accounts) == len(data.PEOPLE) == 10  # the listed accounts
+    assert len(users) == 10 + len(data.OTHER_COUNCILLORS)
+    assert sum(user.has_role(Role.COUNCILLOR) for user in users) >= 35  # enough for survey groups of five
     assert set().union(*(user.roles for user in users)) == set(Role)
     assert current_settings().council_name == "Northshire District Council"
 
@@ -49,7 +51,7 @@ def test_the_demo_refuses_to_load_twice(app_context):
         load_demo()
 
     db.session.rollback()
-    assert len(_users()) == 10
+    assert len(_users()) == 10 + len(data.OTHER_COUNCILLORS)
     assert _users()[0].name == "Renamed after loading"
 
 
@@ -62,7 +64,7 @@ def test_the_cli_loads_once_and_with_if_empty_succeeds_quietly_after(app_context
     assert (first.exit_code, second.exit_code) == (0, 0)
     assert "Loaded the demo council (10 accounts" in first.output
     assert "already loaded" in second.output
-    assert db.session.scalar(select(func.count()).select_from(User)) == 10
+    assert db.session.scalar(select(func.count()).select_from(User)) == 10 + len(data.OTHER_COUNCILLORS)
 
 
 def test_the_cli_fails_without_if_empty_when_data_is_there(app_context, make_user):
