@@ -4,7 +4,7 @@ The one place that writes `SurveyResponse` and `SurveyAnswer` rows. The invitati
 response is written in the caller's transaction, so both happen or neither. Nothing here logs or audits.
 """
 
-import random
+import secrets
 
 from sqlalchemy import update
 
@@ -61,7 +61,7 @@ def record_response(
         for row in _answer_rows(response, question, answers[question.id])
     ]
     # Row order says nothing either: the rows go in shuffled.
-    random.shuffle(rows)
+    secrets.SystemRandom().shuffle(rows)
     db.session.add(response)
     db.session.add_all(rows)
     db.session.query(SurveyDraft).filter_by(round_id=survey_round.id, user_id=user_id).delete()
