@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import IntegerField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from portal.common.forms import (
     BooleanField,
@@ -13,6 +13,32 @@ from portal.common.forms import (
     SubmitField,
     strip,
 )
+from portal.settings import services
+
+
+class MonthsField(IntegerField):
+    """A whole number of months, with plain-word messages; what was typed stays in the box.
+
+    A form posted without the field at all (a page opened before the field existed) keeps the stored value,
+    so that saving other settings never resets how long survey answers are kept.
+    """
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        typed = valuelist[0].strip()
+        if not typed:
+            self.data = None
+            raise ValueError("Enter how many months to keep raw survey answers")
+        try:
+            self.data = int(typed)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter the number of months as a whole number, for example 24") from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # one message: the range check has nothing to add to "enter a number"
 
 
 class UploadField(FileField):
@@ -61,6 +87,18 @@ class SettingsForm(FlaskForm):
             InputRequired(message="Enter the free-text threshold"),
             NumberRange(min=3, max=200, message="The free-text threshold must be between 3 and 200"),
         ],
+    )
+    survey_retention_months = MonthsField(
+        "Keep raw survey answers for (months)",
+        widget=GovTextInput(),
+        validators=[
+            NumberRange(
+                min=services.MIN_RETENTION_MONTHS,
+                max=services.MAX_RETENTION_MONTHS,
+                message=services.RETENTION_MONTHS_MESSAGE,
+            )
+        ],
+        description="After this, each round's individual answers are deleted; its released totals are kept",
     )
     mail_from_name = StringField(
         "Name emails come from",

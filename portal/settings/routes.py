@@ -10,6 +10,7 @@ SETTINGS_FIELDS = (
     "council_name",
     "anonymity_threshold",
     "free_text_threshold",
+    "survey_retention_months",
     "mail_from_name",
     "mail_reply_to",
     "support_email",

@@ -12,6 +12,10 @@ from portal.extensions import db
 from portal.settings.models import CouncilSettings
 
 MIN_ANONYMITY_THRESHOLD = 3
+MIN_RETENTION_MONTHS, MAX_RETENTION_MONTHS = 1, 120
+RETENTION_MONTHS_MESSAGE = (
+    f"Keep raw survey answers for between {MIN_RETENTION_MONTHS} and {MAX_RETENTION_MONTHS} months"
+)
 # The logo types accepted, each with a check that the file is what the browser says it is: the browser only
 # goes by the file's name, and the logo is served with that type to everyone on every page.
 LOGO_TYPES = {
@@ -51,6 +55,7 @@ class SettingsChanges:
     support_email: str | None
     logo_alt_text: str | None
     newsletter_approval_required: bool = False
+    survey_retention_months: int | None = None  # None: unchanged
 
 
 def update_settings(changes: SettingsChanges, *, by: User) -> CouncilSettings:
@@ -58,9 +63,17 @@ def update_settings(changes: SettingsChanges, *, by: User) -> CouncilSettings:
         raise SettingsError(f"The minimum group size must be {MIN_ANONYMITY_THRESHOLD} or more", "anonymity_threshold")
     if changes.free_text_threshold < changes.anonymity_threshold:
         raise SettingsError("The free-text threshold must be at least the minimum group size", "free_text_threshold")
+    retention = changes.survey_retention_months
+    if retention is not None and not MIN_RETENTION_MONTHS <= retention <= MAX_RETENTION_MONTHS:
+        raise SettingsError(RETENTION_MONTHS_MESSAGE, "survey_retention_months")
     settings = current_settings()
-    before = {name: getattr(settings, name) for name in vars(changes)}
-    for name, value in vars(changes).items():
+    given = {
+        name: value
+        for name, value in vars(changes).items()
+        if not (name == "survey_retention_months" and value is None)
+    }
+    before = {name: getattr(settings, name) for name in given}
+    for name, value in given.items():
         if isinstance(value, str):
             value = value.strip()
             if not value and name in OPTIONAL_TEXT:

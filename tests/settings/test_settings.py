@@ -2,6 +2,7 @@ import io
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import AuditEvent, Role
 from portal.extensions import db
@@ -26,6 +27,7 @@ def _form(**changes) -> dict:
         "council_name": "Your council",
         "anonymity_threshold": "5",
         "free_text_threshold": "10",
+        "survey_retention_months": "24",
         "mail_from_name": "Councillor Support Hub",
         "mail_reply_to": "",
         "support_email": "",
@@ -190,3 +192,82 @@ def test_the_service_refuses_thresholds_the_form_would_let_through(make_user):
         services.update_settings(changes, by=admin)
 
     assert refused.value.field == "anonymity_threshold"
+
+
+# ---- how long raw survey answers are kept --------------------------------------------------------------
+
+
+def test_the_retention_period_shows_with_its_label_and_can_be_changed(admin):
+    page = Page(admin.get("/admin/settings"))
+    label = page.soup.find("label", attrs={"for": "survey_retention_months"})
+    assert (" ".join(label.get_text().split()), page.value("survey_retention_months")) == (
+        "Keep raw survey answers for (months)",
+        "24",
+    )
+
+    response = admin.post("/admin/settings", data=_form(survey_retention_months=" 36 "))
+
+    assert redirect_path(response) == "/admin/settings"
+    assert _stored().survey_retention_months == 36
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "settings.changed")).one()
+    assert event.detail == {"survey_retention_months": [24, 36]}
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0", "Keep raw survey answers for between 1 and 120 months"),
+        ("121", "Keep raw survey answers for between 1 and 120 months"),
+        ("-3", "Keep raw survey answers for between 1 and 120 months"),
+        ("", "Enter how many months to keep raw survey answers"),
+        ("two years", "Enter the number of months as a whole number, for example 24"),
+        ("2.5", "Enter the number of months as a whole number, for example 24"),
+    ],
+)
+def test_a_retention_period_outside_1_to_120_months_is_refused_beside_the_field(admin, typed, message):
+    response = admin.post("/admin/settings", data=_form(council_name="Renamed council", survey_retention_months=typed))
+
+    page = Page(response)
+    assert response.status_code == 422
+    assert page.field_error("survey_retention_months") == message
+    assert page.error_summary == [message]
+    assert (page.value("survey_retention_months"), page.value("council_name")) == (typed, "Renamed council")
+    assert (_stored().survey_retention_months, _stored().council_name) == (24, "Your council")
+    assert _audit_actions() == []
+
+
+def test_the_edges_of_the_retention_period_are_allowed(admin):
+    for months in (1, 120):
+        admin.post("/admin/settings", data=_form(survey_retention_months=str(months)))
+        assert _stored().survey_retention_months == months
+
+
+def test_a_form_sent_without_the_retention_field_keeps_the_stored_period(admin):
+    admin.post("/admin/settings", data=_form(survey_retention_months="60"))
+    without = _form(council_name="Renamed council")
+    del without["survey_retention_months"]
+
+    admin.post("/admin/settings", data=without)
+
+    assert (_stored().survey_retention_months, _stored().council_name) == (60, "Renamed council")
+
+
+def test_the_service_refuses_a_retention_period_the_form_would_let_through(make_user):
+    admin = make_user(Role.ADMIN)
+    changes = services.SettingsChanges("Council", 5, 10, "Hub", None, None, None, survey_retention_months=0)
+
+    with pytest.raises(services.SettingsError, match="between 1 and 120 months") as refused:
+        services.update_settings(changes, by=admin)
+
+    assert refused.value.field == "survey_retention_months"
+    assert services.current_settings().survey_retention_months == 24
+
+
+def test_the_database_refuses_a_retention_period_below_one_month(app_context):
+    settings = services.current_settings()
+    db.session.commit()
+    settings.survey_retention_months = 0
+
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
