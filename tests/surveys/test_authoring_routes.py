@@ -302,12 +302,13 @@ def test_a_custom_attribute_gets_prefer_not_to_say_last_and_is_never_required(of
 
 def test_a_locked_template_says_so_refuses_every_change_and_offers_a_copy(officer, template):
     question = authoring.add_question(template, authoring.QuestionInput("scale", "How safe?"), by=officer.user)
-    make_round(template)
+    survey_round = make_round(template, title="Spring wellbeing")
     db.session.commit()
     base = f"/surveys/templates/{template.id}"
 
     page = Page(officer.get(base))
     assert "locked because a survey round uses it" in page.text
+    assert page.soup.find("a", string="Spring wellbeing")["href"] == f"/surveys/rounds/{survey_round.id}"
     assert "Copy this template" in [text(button) for button in page.soup.select("button")]
     assert page.soup.find("a", string="Write a question") is None
     attempts = [
