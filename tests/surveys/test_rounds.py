@@ -240,3 +240,31 @@ def test_officer_pages_are_for_officers(client_as):
     client = client_as(Role.COUNCILLOR)
     assert client.get("/surveys/rounds").status_code == 403
     assert client.get("/surveys/schedules").status_code == 403
+
+
+@pytest.mark.parametrize("status", list(RoundStatus))
+def test_a_rounds_page_offers_what_its_status_allows(client_as, status):
+    client = client_as(Role.OFFICER)
+    survey_round = make_round(make_template("who5"), status, opens_on=TODAY + timedelta(days=1))
+    db.session.commit()
+    page = Page(client.get(f"/surveys/rounds/{survey_round.id}"))
+    assert page.status == 200
+    links = {link["href"] for link in page.soup.select("main a")}
+    expected = {
+        RoundStatus.SCHEDULED: f"/surveys/rounds/{survey_round.id}/cancel",
+        RoundStatus.OPEN: f"/surveys/rounds/{survey_round.id}/close",
+        RoundStatus.CLOSED: f"/surveys/rounds/{survey_round.id}/review",
+        RoundStatus.RELEASED: f"/surveys/rounds/{survey_round.id}/results",
+    }
+    assert expected[status] in links
+    assert (page.soup.find(id="response-rate") is not None) == (status == RoundStatus.OPEN)
+
+
+def test_a_scheduled_round_can_be_changed_and_cancelled_through_its_pages(client_as):
+    client = client_as(Role.OFFICER)
+    survey_round = make_round(make_template("who5"), RoundStatus.SCHEDULED, opens_on=TODAY + timedelta(days=1))
+    db.session.commit()
+    assert Page(client.get(f"/surveys/rounds/{survey_round.id}/edit")).value("title") == "Wellbeing survey"
+    assert "Cancel" in Page(client.get(f"/surveys/rounds/{survey_round.id}/cancel")).heading
+    assert redirect_path(client.post(f"/surveys/rounds/{survey_round.id}/cancel")) == "/surveys/rounds"
+    assert db.session.query(SurveyRound).count() == 0
