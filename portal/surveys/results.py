@@ -186,17 +186,25 @@ class Aggregates:
     @classmethod
     def of(cls, survey_round: SurveyRound) -> "Aggregates":
         found = cls()
-        query = select(SurveyAggregate).where(SurveyAggregate.round_id == survey_round.id)
-        for aggregate in db.session.scalars(query):
-            scope = (aggregate.attribute_question_id, aggregate.attribute_option)
-            if aggregate.metric == "responses":
-                found.responses[scope] = aggregate.count
-            elif aggregate.metric == "answers":
-                found.answers[(aggregate.question_id, scope)] = aggregate.count
-            elif aggregate.metric in ("option", "number"):
-                found.values[(aggregate.question_id, scope)][int(aggregate.value)] = aggregate.count
-            elif aggregate.metric == "who5_score":
-                found.who5[scope][int(aggregate.value)] = aggregate.count
+        # Plain rows, not ORM objects: a round has hundreds of aggregates and every results page reads them.
+        query = select(
+            SurveyAggregate.metric,
+            SurveyAggregate.question_id,
+            SurveyAggregate.value,
+            SurveyAggregate.attribute_question_id,
+            SurveyAggregate.attribute_option,
+            SurveyAggregate.count,
+        ).where(SurveyAggregate.round_id == survey_round.id)
+        for metric, question_id, value, attribute_id, attribute_option, count in db.session.execute(query):
+            scope = (attribute_id, attribute_option)
+            if metric == "responses":
+                found.responses[scope] = count
+            elif metric == "answers":
+                found.answers[(question_id, scope)] = count
+            elif metric in ("option", "number"):
+                found.values[(question_id, scope)][int(value)] = count
+            elif metric == "who5_score":
+                found.who5[scope][int(value)] = count
         return found
 
     def total(self) -> int:
