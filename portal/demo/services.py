@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import Role, User, UserRole
 from portal.accounts.services import set_password
 from portal.champions.services import ProfileInput, appoint
-from portal.demo import data, newsletter_data, training_data
+from portal.demo import data, newsletter_data, survey_data, training_data
 from portal.demo.directory_data import ENTRIES, DemoEntry
 from portal.directory.services import (
     ContactInput,
@@ -30,7 +30,7 @@ def database_is_empty() -> bool:
 
 
 def load_demo() -> list[tuple[str, str]]:
-    """Create the demo council (people, directory, champions, training, newsletters) in one transaction.
+    """Create the demo council (people, directory, champions, training, newsletters, surveys) in one transaction.
 
     Returns (email, roles) for each demo account.
     """
@@ -43,6 +43,7 @@ def load_demo() -> list[tuple[str, str]]:
         _appoint_champions(people)
         training_data.load_training(people)
         newsletter_data.load_newsletters(people)
+        survey_data.load_surveys(people)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -12,6 +12,8 @@ NAVIGATION = [
     ("Champions", "champions.index"),
     ("Newsletters", "newsletters.archive"),
     ("Your training", "training.my_training"),
+    ("Surveys", "surveys.index"),
+    ("Survey rounds", "surveys.rounds"),
     ("Compliance matrix", "training.matrix"),
     ("Outbox", "outbox.index"),
     ("People", "admin.users"),

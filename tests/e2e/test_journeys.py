@@ -33,6 +33,7 @@ NAVIGATION_BY_ROLE = {
         "Champions",
         "Newsletters",
         "Your training",
+        "Surveys",
         "Outbox",
         "People",
         "Audit log",
@@ -45,12 +46,14 @@ NAVIGATION_BY_ROLE = {
         "Champions",
         "Newsletters",
         "Your training",
+        "Surveys",
+        "Survey rounds",
         "Compliance matrix",
         "Outbox",
         "Your profile",
     ],
-    "champion": ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Your profile"],
-    "councillor": ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Your profile"],
+    "champion": ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Surveys", "Your profile"],
+    "councillor": ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Surveys", "Your profile"],
 }
 
 

@@ -12,14 +12,32 @@ from tests.pages import Page
 
 # The places each person's service navigation offers.
 NAVIGATION = {
-    Role.COUNCILLOR: ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Your profile"],
-    Role.CHAMPION: ["Home", "Support directory", "Champions", "Newsletters", "Your training", "Your profile"],
+    Role.COUNCILLOR: [
+        "Home",
+        "Support directory",
+        "Champions",
+        "Newsletters",
+        "Your training",
+        "Surveys",
+        "Your profile",
+    ],
+    Role.CHAMPION: [
+        "Home",
+        "Support directory",
+        "Champions",
+        "Newsletters",
+        "Your training",
+        "Surveys",
+        "Your profile",
+    ],
     Role.OFFICER: [
         "Home",
         "Support directory",
         "Champions",
         "Newsletters",
         "Your training",
+        "Surveys",
+        "Survey rounds",
         "Compliance matrix",
         "Outbox",
         "Your profile",
@@ -30,6 +48,7 @@ NAVIGATION = {
         "Champions",
         "Newsletters",
         "Your training",
+        "Surveys",
         "Outbox",
         "People",
         "Audit log",
