@@ -1,6 +1,6 @@
 """Every endpoint declares who may use it, and every page answers each kind of visitor as this table says."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from werkzeug.exceptions import NotFound
@@ -15,9 +15,13 @@ from portal.directory.models import ServiceStatus
 from portal.extensions import db
 from portal.newsletters.models import IssueStatus, NewsletterIssue
 from portal.settings.services import current_settings
+from portal.surveys.models import RoundStatus, SurveySchedule
 from tests.conftest import sign_in_as
 from tests.directory.factories import make_service
 from tests.pages import redirect_path
+from tests.surveys.factories import make_round, make_template
+from tests.surveys.results_factories import released_round as released_round_of
+from tests.surveys.results_factories import who5
 from tests.training.factories import complete, make_course
 
 # What each visitor gets from each page: a status code, "sign-in" (sent to the sign-in page) or "home" (sent to
@@ -94,6 +98,36 @@ page                              anonymous  councillor  champion  officer  admi
 /newsletters/{missing}/sending    sign-in    403         404       404      403
 /newsletters/{missing}/progress.json  sign-in  403       404       404      403
 /newsletters/unsubscribe/{token}  404        404         404       404      404
+/surveys                          sign-in    200         200       200      200
+/surveys/{open_round}             sign-in    404         404       404      404
+/surveys/{open_round}/thanks      sign-in    404         404       404      404
+/surveys/{released_round}/summary  sign-in   200         200       200      200
+/surveys/{open_round}/summary     sign-in    404         404       404      404
+/surveys/templates                sign-in    403         403       200      403
+/surveys/templates/archived       sign-in    403         403       200      403
+/surveys/templates/new            sign-in    403         403       200      403
+/surveys/templates/{template}     sign-in    403         403       200      403
+/surveys/templates/{missing}      sign-in    403         403       404      403
+/surveys/templates/{template}/edit  sign-in  403         403       200      403
+/surveys/templates/{template}/questions/new  sign-in  403  403     200      403
+/surveys/templates/{template}/questions/{question}/edit  sign-in  403  403  200  403
+/surveys/rounds                   sign-in    403         403       200      403
+/surveys/rounds/new               sign-in    403         403       200      403
+/surveys/rounds/{open_round}      sign-in    403         403       200      403
+/surveys/rounds/{missing}         sign-in    403         403       404      403
+/surveys/rounds/{scheduled_round}/edit  sign-in  403     403       200      403
+/surveys/rounds/{open_round}/close  sign-in  403         403       200      403
+/surveys/rounds/{scheduled_round}/cancel  sign-in  403   403       200      403
+/surveys/schedules                sign-in    403         403       200      403
+/surveys/schedules/new            sign-in    403         403       200      403
+/surveys/schedules/{schedule}/edit  sign-in  403         403       200      403
+/surveys/rounds/{released_round}/review  sign-in  403    403       200      403
+/surveys/rounds/{released_round}/results  sign-in  403   403       200      403
+/surveys/rounds/{open_round}/results  sign-in  403       403       404      403
+/surveys/rounds/{released_round}/results.csv  sign-in  403  403    200      403
+/surveys/rounds/{released_round}/results.xlsx  sign-in  403  403   200      403
+/surveys/rounds/{released_round}/free-text  sign-in  403  403      200      403
+/surveys/trends                   sign-in    403         403       200      403
 /no-such-page                     404        404         404       404      404
 """
 
@@ -117,6 +151,16 @@ action                                     anonymous  councillor  champion  offi
 /newsletters/{missing}/confirm-overdue      sign-in    403         403       404      403
 /newsletters/{missing}/retry-failed         sign-in    403         403       404      403
 /newsletters/unsubscribe/{token}            404        404         404       404      404
+/surveys/templates/{missing}/archive        sign-in    403         403       404      403
+/surveys/templates/{missing}/restore        sign-in    403         403       404      403
+/surveys/templates/{missing}/copy           sign-in    403         403       404      403
+/surveys/templates/{missing}/blocks         sign-in    403         403       404      403
+/surveys/templates/{missing}/blocks/who5/remove  sign-in  403      403       404      403
+/surveys/templates/{missing}/attributes     sign-in    403         403       404      403
+/surveys/templates/{missing}/questions/1/delete   sign-in  403     403       404      403
+/surveys/templates/{missing}/questions/1/move-up  sign-in  403     403       404      403
+/surveys/rounds/{missing}/release           sign-in    403         403       404      403
+/surveys/rounds/{missing}/free-text/none/redact  sign-in  403      403       404      403
 /sign-out                                  sign-in    sign-in     sign-in   sign-in  sign-in
 """
 
@@ -198,6 +242,12 @@ def test_the_tables_cover_every_endpoint(app):
         "completion": "1",
         "issue": "1",
         "sent_issue": "2",
+        "template": "1",
+        "question": "1",
+        "open_round": "1",
+        "scheduled_round": "2",
+        "released_round": "3",
+        "schedule": "1",
     }
     covered = set()
     for method, table in (("GET", PAGES), ("POST", ACTIONS)):
@@ -245,6 +295,7 @@ def places(make_user) -> dict[str, str]:
     sent_issue = NewsletterIssue(subject="Sent", body_html="<p>Sent</p>", status=IssueStatus.SENT, sent_at=utcnow())
     db.session.add_all([issue, sent_issue])
     db.session.flush()
+    survey = _surveys()
     db.session.commit()
     return {
         "person": str(person.id),
@@ -260,6 +311,28 @@ def places(make_user) -> dict[str, str]:
         "issue": str(issue.id),
         "sent_issue": str(sent_issue.id),
         "nouuid": NO_SUCH_UUID,
+        **survey,
+    }
+
+
+def _surveys() -> dict[str, str]:
+    """An unused template with a question, and rounds that are open, scheduled and released (another template)."""
+    template = make_template("who5")
+    open_round = make_round(make_template("who5", name="Used"))
+    scheduled_round = make_round(open_round.template, RoundStatus.SCHEDULED, opens_on=date.today() + timedelta(days=3))
+    released_round = released_round_of([who5(3)] * 5)
+    schedule = SurveySchedule(
+        template=open_round.template, title="Every six months", next_opens_on=date.today() + timedelta(days=30)
+    )
+    db.session.add(schedule)
+    db.session.flush()
+    return {
+        "template": str(template.id),
+        "question": str(template.questions[0].id),
+        "open_round": str(open_round.id),
+        "scheduled_round": str(scheduled_round.id),
+        "released_round": str(released_round.id),
+        "schedule": str(schedule.id),
     }
 
 
