@@ -14,6 +14,8 @@ from portal.main import bp
 from portal.newsletters import archive
 from portal.outbox import services as outbox_services
 from portal.outbox.models import MessageStatus
+from portal.surveys import answering
+from portal.surveys import rounds as survey_rounds
 from portal.training import services as training_services
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ def home():
         todo=_officer_todo() if current_user.has_role(Role.OFFICER, Role.ADMIN) else None,
         training_due=_training_due() if current_user.has_role(Role.COUNCILLOR) else None,
         latest_newsletter=archive.latest_issue(),
+        surveys_waiting=answering.waiting_for(current_user._get_current_object()),
     )
 
 
@@ -43,6 +46,7 @@ def _officer_todo() -> dict[str, int]:
     todo = {"failed_emails": outbox_services.status_counts()[MessageStatus.FAILED]}
     if current_user.has_role(Role.OFFICER):
         todo["entries_due_a_check"] = directory_services.count_due_a_check()
+        todo["rounds_awaiting_release"] = survey_rounds.count_awaiting_release()
     return todo
 
 

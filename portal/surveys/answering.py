@@ -35,6 +35,10 @@ class MemberRound:
     survey_round: SurveyRound
     progress: Progress
 
+    @property
+    def last_day(self) -> date:
+        return last_day(self.survey_round)
+
 
 def open_rounds_for(member: User) -> list[MemberRound]:
     """The open rounds the member is invited to, each with how far they have got."""
@@ -49,6 +53,11 @@ def open_rounds_for(member: User) -> list[MemberRound]:
         MemberRound(survey_round, _progress(answered, draft))
         for survey_round, answered, draft in db.session.execute(query)
     ]
+
+
+def waiting_for(member: User) -> list[MemberRound]:
+    """Open rounds the member has been invited to and not yet answered: what the home page invites them to do."""
+    return [item for item in open_rounds_for(member) if item.progress is not Progress.ANSWERED]
 
 
 def _progress(answered: bool, draft_id: int | None) -> Progress:

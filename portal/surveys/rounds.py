@@ -68,6 +68,11 @@ def rounds_by_status() -> dict[RoundStatus, list[SurveyRound]]:
     return grouped
 
 
+def count_awaiting_release() -> int:
+    """Closed rounds an officer has yet to review and release."""
+    return db.session.scalar(select(func.count()).where(SurveyRound.status == RoundStatus.CLOSED))
+
+
 def get_round_or_404(round_id: int) -> SurveyRound:
     return db.session.get(SurveyRound, round_id) or abort(404)
 
