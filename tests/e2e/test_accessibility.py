@@ -31,15 +31,38 @@ OFFICERS_DIRECTORY = {"/directory/services/new", "/directory/due-a-check", "/dir
     "/directory/import",
     "/directory/services/<id>/edit",
 }
+# Every role sees /surveys and the members' summary of a released round.
+SURVEY_RESULTS_FOR_EVERYONE = {"/surveys", "/surveys/<id>/summary"}
+# The answer page, reached only while the member has not yet answered: the keyboard journey answers as the
+# demo councillor, so the crawl expects it of the champion, whom no journey answers as.
+SURVEY_TO_ANSWER = {"/surveys/<id>"}
+# The crawl checks one round page, the open round's (open rounds are listed first), so it reaches the close
+# page but not the released round's results, breakdowns, free text, trends or review: the results journey in
+# test_survey_journeys.py checks those, and the template journey the question form.
+OFFICERS_SURVEYS = {"/surveys/rounds", "/surveys/rounds/new", "/surveys/rounds/<id>", "/surveys/rounds/<id>/close"} | {
+    "/surveys/schedules",
+    "/surveys/schedules/new",
+    "/surveys/templates",
+    "/surveys/templates/new",
+    "/surveys/templates/archived",
+    "/surveys/templates/<id>",
+}
 PAGES_BY_ROLE = {
-    "councillor": COMMON_PAGES,
-    "champion": COMMON_PAGES | NEWSLETTER_WRITERS | {"/champions/<id>/edit"},
+    "councillor": COMMON_PAGES | SURVEY_RESULTS_FOR_EVERYONE,
+    "champion": COMMON_PAGES
+    | NEWSLETTER_WRITERS
+    | {"/champions/<id>/edit"}
+    | SURVEY_RESULTS_FOR_EVERYONE
+    | SURVEY_TO_ANSWER,
     "officer": COMMON_PAGES
     | OFFICERS_DIRECTORY
     | OFFICERS_TRAINING
     | NEWSLETTER_WRITERS
-    | {"/outbox/", "/outbox/?status"},
+    | {"/outbox/", "/outbox/?status"}
+    | SURVEY_RESULTS_FOR_EVERYONE
+    | OFFICERS_SURVEYS,
     "admin": COMMON_PAGES
+    | SURVEY_RESULTS_FOR_EVERYONE
     | {"/outbox/", "/outbox/?status", "/admin/users", "/admin/users/invite", "/admin/users/<id>"}
     | {"/admin/audit-log", "/admin/settings", "/champions/appoint", "/champions/<id>/edit"},
 }
