@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main import bp as main_bp
     from portal.newsletters import bp as newsletters_bp
     from portal.outbox import bp as outbox_bp
+    from portal.selfassessment import bp as selfassessment_bp
     from portal.settings import bp as settings_bp
     from portal.surveys import bp as surveys_bp
     from portal.training import bp as training_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         training_bp,
         newsletters_bp,
         surveys_bp,
+        selfassessment_bp,
     )
     for blueprint in (*features, oruk_bp):
         app.register_blueprint(blueprint)

@@ -17,6 +17,7 @@ from portal.accounts.models import Role
 from portal.directory.defaults import ensure_default_categories
 from portal.extensions import db
 from portal.outbox.catcher import MailCatcher
+from portal.selfassessment.framework import ensure_framework
 from tests.factories import UserFactory
 from tests.isolation import each_request_loads_its_own_user
 from tests.pg_cluster import PostgresCluster, PostgresUnavailable
@@ -108,6 +109,7 @@ def _empty_all_tables() -> None:
         for table in tables:
             db.session.execute(table.delete())
     ensure_default_categories(db.session.connection())  # reference data the migrations seed
+    ensure_framework(db.session.connection())
     db.session.commit()
 
 

@@ -1,0 +1,1 @@
+"""Officers run assessment cycles: score statements, write evidence and actions, finalise, compare."""

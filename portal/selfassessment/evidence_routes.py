@@ -1,0 +1,1 @@
+"""The figures the portal gathers for each statement, and attaching them as frozen evidence."""

@@ -1,0 +1,1 @@
+"""The whole assessment as PDF, xlsx and CSV for a committee report."""

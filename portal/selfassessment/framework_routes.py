@@ -1,0 +1,1 @@
+"""Admins edit the framework's wording; every edit makes a new version."""

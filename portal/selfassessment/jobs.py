@@ -1,0 +1,1 @@
+"""The self-assessment's periodic jobs. Importing this module registers them."""
