@@ -6,4 +6,5 @@ from portal.selfassessment import (  # noqa: F401
     export_routes,
     framework_routes,
     models,
+    plan_routes,
 )
