@@ -17,14 +17,13 @@ from portal.accounts import audit
 from portal.accounts.models import User
 from portal.common.time import utcnow
 from portal.extensions import db
+from portal.selfassessment import framework
 from portal.selfassessment.models import (
     Action,
     ActionStatus,
     AssessedStatement,
     Assessment,
     AssessmentStatus,
-    FrameworkState,
-    Principle,
     Score,
     Statement,
 )
@@ -75,7 +74,7 @@ class SavedVersion:
 
     @property
     def score_label(self) -> str:
-        return Score(self.score).label if self.score is not None else "Not scored yet"
+        return f"{self.score}: {Score(self.score).label}" if self.score is not None else "Not scored yet"
 
 
 class StatementConflict(Exception):
@@ -130,21 +129,6 @@ def refuse_if_finalised(assessment: Assessment) -> None:
 # ---- starting --------------------------------------------------------------------------------------------
 
 
-def _active_statements() -> list[Statement]:
-    """The framework as it stands: statements not retired, by principle then statement number."""
-    query = (
-        select(Statement)
-        .join(Statement.principle)
-        .where(Statement.retired.is_(False))
-        .order_by(Principle.number, Statement.number)
-    )
-    return list(db.session.scalars(query))
-
-
-def _framework_version() -> int:
-    return db.session.scalar(select(FrameworkState.version).order_by(FrameworkState.id).limit(1)) or 1
-
-
 def check_title(title: str) -> str:
     title = (title or "").strip()
     if not title:
@@ -178,10 +162,10 @@ def start_assessment(title: str, copy_from: Assessment | None, by: User) -> Asse
     assessment = Assessment(
         title=title,
         status=AssessmentStatus.DRAFT,
-        framework_version=_framework_version(),
+        framework_version=framework.current_version(),
         copied_from_id=copy_from.id if copy_from else None,
         created_by_id=by.id,
-        statements=[_copy_of_wording(statement) for statement in _active_statements()],
+        statements=[_copy_of_wording(statement) for statement in framework.active_statements()],
     )
     db.session.add(assessment)
     if copy_from is not None:

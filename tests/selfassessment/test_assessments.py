@@ -229,7 +229,7 @@ def test_a_save_from_an_out_of_date_page_is_refused_with_the_version_saved_since
         ["https://council.example/t"],
         2,
     )
-    assert (current.updated_by, current.score_label) == ("Oscar Other", "Comprehensive implementation")
+    assert (current.updated_by, current.score_label) == ("Oscar Other", "2: Comprehensive implementation")
     assert current.updated_at is not None
     db.session.rollback()
     assert (stored(target.id).evidence, stored(target.id).revision) == ("Theirs", 2)
