@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import Role, User, UserRole
 from portal.accounts.services import set_password
 from portal.champions.services import ProfileInput, appoint
-from portal.demo import data, newsletter_data, survey_data, training_data
+from portal.demo import data, newsletter_data, selfassessment_data, survey_data, training_data
 from portal.demo.directory_data import ENTRIES, DemoEntry
 from portal.directory.services import (
     ContactInput,
@@ -30,7 +30,8 @@ def database_is_empty() -> bool:
 
 
 def load_demo() -> list[tuple[str, str]]:
-    """Create the demo council (people, directory, champions, training, newsletters, surveys) in one transaction.
+    """Create the demo council (people, directory, champions, training, newsletters, surveys,
+    self-assessment) in one transaction.
 
     Returns (email, roles) for each demo account.
     """
@@ -44,6 +45,7 @@ def load_demo() -> list[tuple[str, str]]:
         training_data.load_training(people)
         newsletter_data.load_newsletters(people)
         survey_data.load_surveys(people)
+        selfassessment_data.load_selfassessment(people)
         db.session.commit()
     except Exception:
         db.session.rollback()
