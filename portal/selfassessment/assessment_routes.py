@@ -1,8 +1,7 @@
 """Officers run assessment cycles: start one, score statements with evidence, finalise."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from portal.accounts.models import Role
 from portal.accounts.permissions import role_required
@@ -17,23 +16,12 @@ def _me():
     return current_user._get_current_object()
 
 
-def _url_or_none(endpoint: str, **values) -> str | None:
-    # The plan, progress and export pages belong to other parts of the feature; a link shows once they exist.
-    try:
-        return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
-    except BuildError:
-        return None
-
-
 @bp.get("/", endpoint="index")
 @role_required(Role.OFFICER)
 def index():
     return render_template(
         "selfassessment/assessments/index.html",
         rows=[(assessment, scoring.totals(assessment)) for assessment in assessments.assessments()],
-        plan_url=_url_or_none("selfassessment.plan"),
-        progress_url=_url_or_none("selfassessment.progress"),
-        framework_url=_url_or_none("selfassessment.framework"),
     )
 
 
@@ -60,17 +48,10 @@ def new_assessment():
 @role_required(Role.OFFICER)
 def show_assessment(assessment_id: int):
     assessment = assessments.get_assessment_or_404(assessment_id)
-    exports = {
-        kind: _url_or_none(f"selfassessment.export_{kind}", assessment_id=assessment.id)
-        for kind in ("pdf", "xlsx", "csv")
-    }
     return render_template(
         "selfassessment/assessments/show.html",
         assessment=assessment,
         totals=scoring.totals(assessment),
-        exports={kind: url for kind, url in exports.items() if url},
-        plan_url=_url_or_none("selfassessment.plan"),
-        progress_url=_url_or_none("selfassessment.progress"),
         score_labels={score.value: score.label for score in Score},
     )
 

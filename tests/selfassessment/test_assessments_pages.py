@@ -145,16 +145,13 @@ def test_the_overview_shows_each_principle_out_of_ten_and_the_whole_out_of_fifty
 def test_the_overview_links_to_the_exports_plan_and_progress(officer_client):
     assessment = start(officer_client.user)
     links = {a["href"] for a in Page(officer_client.get(f"/self-assessment/{assessment.id}")).soup.select("a")}
-    app_routes = {rule.endpoint for rule in officer_client.application.url_map.iter_rules()}
-    expected = {
-        "selfassessment.export_pdf": f"/self-assessment/{assessment.id}/assessment.pdf",
-        "selfassessment.export_xlsx": f"/self-assessment/{assessment.id}/assessment.xlsx",
-        "selfassessment.export_csv": f"/self-assessment/{assessment.id}/assessment.csv",
-        "selfassessment.plan": "/self-assessment/plan",
-        "selfassessment.progress": "/self-assessment/progress",
-    }
-    for endpoint, path in expected.items():
-        assert (path in links) == (endpoint in app_routes), endpoint
+    assert {
+        f"/self-assessment/{assessment.id}/assessment.pdf",
+        f"/self-assessment/{assessment.id}/assessment.xlsx",
+        f"/self-assessment/{assessment.id}/assessment.csv",
+        "/self-assessment/plan",
+        "/self-assessment/progress",
+    } <= links
 
 
 def test_an_unknown_assessment_or_a_statement_of_another_is_not_found(officer_client):
