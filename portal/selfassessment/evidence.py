@@ -87,7 +87,7 @@ def _released_rounds(on: date) -> list[SurveyRound]:
 
 
 def _survey_source(survey_round: SurveyRound, responses: int) -> str:
-    return f"Released results of the survey “{survey_round.title}” ({responses} responses)"
+    return f"Released results of the survey “{survey_round.title}”, {responses} responses"
 
 
 def _not_enough(k: int) -> str:
@@ -207,7 +207,7 @@ def _coverage(request: Request) -> list[Indicator]:
                 f"training.coverage:{category.value}",
                 f"Members with valid training: {category.label}",
                 value,
-                "Training records (valid or due soon counts as covered)",
+                "Training records, counting training due soon as still valid",
                 coverage.on,
             )
         )
