@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from config import TestingConfig
@@ -14,6 +15,9 @@ from portal.common.time import utcnow
 from portal.directory.models import ServiceStatus
 from portal.extensions import db
 from portal.newsletters.models import IssueStatus, NewsletterIssue
+from portal.selfassessment.actions import ActionInput, add_action
+from portal.selfassessment.assessments import start_assessment
+from portal.selfassessment.models import ActionStatus, Principle
 from portal.settings.services import current_settings
 from portal.surveys.models import RoundStatus, SurveySchedule
 from tests.conftest import sign_in_as
@@ -128,6 +132,25 @@ page                              anonymous  councillor  champion  officer  admi
 /surveys/rounds/{released_round}/results.xlsx  sign-in  403  403   200      403
 /surveys/rounds/{released_round}/free-text  sign-in  403  403      200      403
 /surveys/trends                   sign-in    403         403       200      403
+/self-assessment/                 sign-in    403         403       200      403
+/self-assessment/new              sign-in    403         403       200      403
+/self-assessment/{assessment}     sign-in    403         403       200      403
+/self-assessment/{missing}        sign-in    403         403       404      403
+/self-assessment/{assessment}/statements/{assessed}  sign-in  403  403  200    403
+/self-assessment/{assessment}/statements/{missing}  sign-in  403  403   404    403
+/self-assessment/{assessment}/finalise  sign-in  403     403       200      403
+/self-assessment/{assessment}/statements/{assessed}/actions/new  sign-in  403  403  200  403
+/self-assessment/{assessment}/actions/{action}/edit  sign-in  403  403   200      403
+/self-assessment/plan             sign-in    403         403       200      403
+/self-assessment/progress         sign-in    403         403       200      403
+/self-assessment/{assessment}/assessment.csv  sign-in  403  403    200      403
+/self-assessment/{assessment}/assessment.xlsx  sign-in  403  403   200      403
+/self-assessment/{missing}/assessment.pdf  sign-in  403  403       404      403
+/self-assessment/framework        sign-in    403         403       200      200
+/self-assessment/framework/principles/{principle}/edit  sign-in  403  403  403  200
+/self-assessment/framework/statements/{statement}/edit  sign-in  403  403  403  200
+/self-assessment/framework/principles/{principle}/statements/new  sign-in  403  403  403  200
+/self-assessment/framework/statements/{statement}/retire  sign-in  403  403  403  200
 /no-such-page                     404        404         404       404      404
 """
 
@@ -161,6 +184,9 @@ action                                     anonymous  councillor  champion  offi
 /surveys/templates/{missing}/questions/1/move-up  sign-in  403     403       404      403
 /surveys/rounds/{missing}/release           sign-in    403         403       404      403
 /surveys/rounds/{missing}/free-text/none/redact  sign-in  403      403       404      403
+/self-assessment/{missing}/actions/{missing}/delete  sign-in  403  403    404      403
+/self-assessment/{missing}/statements/{missing}/evidence  sign-in  403  403  404    403
+/self-assessment/{missing}/statements/{missing}/evidence/1/remove  sign-in  403  403  404  403
 /sign-out                                  sign-in    sign-in     sign-in   sign-in  sign-in
 """
 
@@ -248,6 +274,11 @@ def test_the_tables_cover_every_endpoint(app):
         "scheduled_round": "2",
         "released_round": "3",
         "schedule": "1",
+        "assessment": "1",
+        "assessed": "1",
+        "action": "1",
+        "principle": "1",
+        "statement": "1",
     }
     covered = set()
     for method, table in (("GET", PAGES), ("POST", ACTIONS)):
@@ -296,6 +327,7 @@ def places(make_user) -> dict[str, str]:
     db.session.add_all([issue, sent_issue])
     db.session.flush()
     survey = _surveys()
+    assessment = _assessment(person)
     db.session.commit()
     return {
         "person": str(person.id),
@@ -312,6 +344,22 @@ def places(make_user) -> dict[str, str]:
         "sent_issue": str(sent_issue.id),
         "nouuid": NO_SUCH_UUID,
         **survey,
+        **assessment,
+    }
+
+
+def _assessment(officer) -> dict[str, str]:
+    """A draft self-assessment with an action on its first statement, and the framework's first entries."""
+    assessment = start_assessment("2026/27", None, by=officer)
+    first = assessment.statements[0]
+    action = add_action(first, ActionInput("Write it down", None, None, ActionStatus.NOT_STARTED), by=officer)
+    principle = db.session.scalars(select(Principle).order_by(Principle.number)).first()
+    return {
+        "assessment": str(assessment.id),
+        "assessed": str(first.id),
+        "action": str(action.id),
+        "principle": str(principle.id),
+        "statement": str(principle.statements[0].id),
     }
 
 

@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Your training", "training.my_training"),
     ("Surveys", "surveys.index"),
     ("Survey rounds", "surveys.rounds"),
+    ("Self-assessment", "selfassessment.index"),
     ("Compliance matrix", "training.matrix"),
     ("Outbox", "outbox.index"),
     ("People", "admin.users"),

@@ -48,6 +48,7 @@ NAVIGATION_BY_ROLE = {
         "Your training",
         "Surveys",
         "Survey rounds",
+        "Self-assessment",
         "Compliance matrix",
         "Outbox",
         "Your profile",

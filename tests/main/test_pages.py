@@ -38,6 +38,7 @@ NAVIGATION = {
         "Your training",
         "Surveys",
         "Survey rounds",
+        "Self-assessment",
         "Compliance matrix",
         "Outbox",
         "Your profile",
