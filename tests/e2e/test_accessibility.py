@@ -47,6 +47,24 @@ OFFICERS_SURVEYS = {"/surveys/rounds", "/surveys/rounds/new", "/surveys/rounds/<
     "/surveys/templates/archived",
     "/surveys/templates/<id>",
 }
+# The crawl reaches a statement from the forward plan's first action, so one with actions to add and change,
+# and the finalise page from the newest assessment, which the journeys in test_selfassessment_journeys.py always
+# leave a draft.
+OFFICERS_SELF_ASSESSMENT = {"/self-assessment/", "/self-assessment/new", "/self-assessment/<id>"} | {
+    "/self-assessment/<id>/finalise",
+    "/self-assessment/<id>/statements/<id>",
+    "/self-assessment/<id>/statements/<id>/actions/new",
+    "/self-assessment/<id>/actions/<id>/edit",
+    "/self-assessment/plan",
+    "/self-assessment/progress",
+    "/self-assessment/framework",
+}
+# Admins reach the framework from Settings, and edit it there.
+ADMINS_FRAMEWORK = {"/self-assessment/framework", "/self-assessment/framework/principles/<id>/edit"} | {
+    "/self-assessment/framework/principles/<id>/statements/new",
+    "/self-assessment/framework/statements/<id>/edit",
+    "/self-assessment/framework/statements/<id>/retire",
+}
 PAGES_BY_ROLE = {
     "councillor": COMMON_PAGES | SURVEY_RESULTS_FOR_EVERYONE,
     "champion": COMMON_PAGES
@@ -60,18 +78,20 @@ PAGES_BY_ROLE = {
     | NEWSLETTER_WRITERS
     | {"/outbox/", "/outbox/?status"}
     | SURVEY_RESULTS_FOR_EVERYONE
-    | OFFICERS_SURVEYS,
+    | OFFICERS_SURVEYS
+    | OFFICERS_SELF_ASSESSMENT,
     "admin": COMMON_PAGES
     | SURVEY_RESULTS_FOR_EVERYONE
     | {"/outbox/", "/outbox/?status", "/admin/users", "/admin/users/invite", "/admin/users/<id>"}
-    | {"/admin/audit-log", "/admin/settings", "/champions/appoint", "/champions/<id>/edit"},
+    | {"/admin/audit-log", "/admin/settings", "/champions/appoint", "/champions/<id>/edit"}
+    | ADMINS_FRAMEWORK,
 }
 PAGE_NOT_FOUND = "Page not found"
 NO_PERMISSION = "You do not have permission to see this page"
 # A bound on the crawl, well above what any role can reach today, so a runaway link cannot stall the suite.
 MAX_PAGES = 80
 # Links that download a file rather than show a page.
-DOWNLOADS = (".csv", ".xlsx", ".json")
+DOWNLOADS = (".csv", ".xlsx", ".json", ".pdf")
 
 
 def page_kind(url: str) -> str:
