@@ -119,15 +119,22 @@ def test_a_protected_page_sends_people_to_sign_in_and_back(client, kim):
     assert redirect_path(signed_in) == "/profile"
 
 
-def test_signing_in_starts_a_fresh_session(client, kim):
+def test_signing_in_starts_a_fresh_session_with_a_new_cookie(app_context, client, kim):
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
+    before = client.get_cookie("session").value
 
-    _sign_in(client, kim.email)
+    response = _sign_in(client, kim.email, query="?next=%2Fprofile")
 
+    assert redirect_path(response) == "/profile"  # what must survive rides in the query string, not the session
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"] == kim.get_id()
+    assert client.get_cookie("session").value != before
+    assert client.get_cookie("remember_token") is None  # no sign-in outlives the browser session
+    planter = app_context.test_client()
+    planter.set_cookie("session", before)
+    assert redirect_path(planter.get("/")) == "/sign-in"
 
 
 def test_the_sign_in_page_sends_a_signed_in_person_home(client, kim):
