@@ -7,12 +7,12 @@ PORT ?= 5000
 export PORTAL_ENV ?= development
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-python install-node install-system assets lint format test-only bench db demo clean
+.PHONY: run test install install-python install-node install-system assets lint security format test-only bench db demo clean
 
 run: install db demo ## Install, migrate, load the demo council once, start the web server, worker and mail catcher
 	@PORT=$(PORT) BIN=$(BIN) scripts/run-dev.sh
 
-test: install install-system lint test-only ## Install everything, run the linters and the whole suite
+test: install install-system lint security test-only ## Install everything; the linters, security checks and whole suite
 
 install: install-python install-node assets
 
@@ -39,6 +39,12 @@ portal/static/dist/app.css: node_modules/.package-lock.json portal/static/src/ap
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# bandit reads the code for security mistakes; pip-audit looks the pinned dependencies up in PyPI's
+# vulnerability feed (needs the network, and fails saying so when the feed cannot be reached).
+security:
+	$(BIN)/bandit -c pyproject.toml -q -r portal migrations config.py wsgi.py scripts
+	BIN=$(BIN) scripts/audit-dependencies.sh
 
 format:
 	$(BIN)/ruff format .

@@ -89,7 +89,7 @@ class DevelopmentConfig(BaseConfig):
 
 class TestingConfig(BaseConfig):
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 (tests only)
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 (tests only)  # nosec B105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False

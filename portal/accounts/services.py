@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from portal.accounts import audit
 from portal.accounts.models import Role, User, UserRole, new_security_stamp
@@ -14,7 +15,7 @@ from portal.accounts.passwords import hash_password, verify_password
 from portal.accounts.tokens import Purpose, make_token
 from portal.common.time import utcnow
 from portal.extensions import db
-from portal.outbox.services import enqueue_email
+from portal.outbox.services import enqueue_email, enqueue_many, render_email
 
 
 class AccountError(ValueError):
@@ -30,7 +31,10 @@ def normalise_email(email: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    # Roles load when first read: sign-in and reset must not spend a query on them that an unknown address
+    # would not, or the time would tell which addresses have accounts.
+    query = select(User).where(User.email == normalise_email(email)).options(lazyload(User.role_rows))
+    return db.session.scalar(query)
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -118,17 +122,32 @@ def resend_invitation(user: User, *, by: User) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link when the address has an active account; do nothing visible otherwise."""
+    """Email a reset link when the address has an active account; do nothing visible otherwise.
+
+    Both take the same steps, so the time the answer takes does not tell which addresses have accounts: without
+    an account the email is written for a stand-in that is never saved, and added to the outbox in a savepoint
+    that is rolled back instead of kept.
+    """
     user = find_by_email(email)
-    if user is None or not user.active:
-        return
+    has_account = user is not None and user.active
+    message = _reset_email(user if has_account else User(email=normalise_email(email), name=""))
+    savepoint = db.session.begin_nested()
+    enqueue_many([message])
+    if has_account:
+        savepoint.commit()
+    else:
+        savepoint.rollback()
+
+
+def _reset_email(user: User) -> dict[str, str]:
+    """The reset email for `user`, rendered, as an outbox row."""
     link = absolute_url("accounts.reset_password", token=make_token(user, Purpose.RESET))
-    enqueue_email(
-        user.email,
-        "Reset your Councillor Support Hub password",
-        "accounts/password_reset",
-        {"user": user, "link": link, "valid_minutes": current_app.config["RESET_MAX_AGE_SECONDS"] // 60},
+    valid_minutes = current_app.config["RESET_MAX_AGE_SECONDS"] // 60
+    body_text, body_html = render_email(
+        "accounts/password_reset", {"user": user, "link": link, "valid_minutes": valid_minutes}
     )
+    subject = "Reset your Councillor Support Hub password"
+    return {"to_address": user.email, "subject": subject, "body_text": body_text, "body_html": body_html}
 
 
 def accept_invitation(user: User, password: str) -> None:

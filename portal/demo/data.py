@@ -5,7 +5,7 @@ from datetime import date
 from portal.accounts.models import Role
 
 COUNCIL_NAME = "Northshire District Council"
-DEMO_PASSWORD = "northshire demo portal"  # noqa: S105 (the published demo password)
+DEMO_PASSWORD = "northshire demo portal"  # noqa: S105 (the published demo password)  # nosec B105
 DEMO_DOMAIN = "northshire.example"
 
 # (name, local part of the email, roles, ward, political group, date elected)
