@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.directory import bp as directory_bp
     from portal.directory.api import api_bp as oruk_bp
     from portal.main import bp as main_bp
+    from portal.members import bp as members_bp
     from portal.newsletters import bp as newsletters_bp
     from portal.outbox import bp as outbox_bp
     from portal.selfassessment import bp as selfassessment_bp
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         newsletters_bp,
         surveys_bp,
         selfassessment_bp,
+        members_bp,
     )
     for blueprint in (*features, oruk_bp):
         app.register_blueprint(blueprint)
