@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from flask_migrate import upgrade
 from sqlalchemy import event, insert, select
 
-from bench._support import on_each_database
+from bench._support import on_each_database, report_result
 from config import TestingConfig
 from portal import create_app
 from portal.accounts.models import Role, User, UserRole
@@ -266,6 +266,8 @@ def measure(name: str, database_url: str, catcher: CatcherProcess, options: argp
         f"worker/plain {worker_rate / plain_rate:4.2f} (target 0.70)",
         flush=True,
     )
+    figure = f"worker sending one issue ({name})"
+    report_result(figure, worker_rate, "msg/s", baseline="plain smtplib", baseline_value=plain_rate, ratio_min=0.7)
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from bench._support import on_each_database
+from bench._support import on_each_database, report_result
 from config import TestingConfig
 from portal import create_app
 from portal.extensions import db
@@ -116,6 +116,7 @@ def measure(name: str, database_url: str, catcher: MailCatcher, options: argpars
         f"plain smtplib {plain_rate:6.0f} msg/s ({plain_sent} in {plain_seconds:5.2f} s)   "
         f"outbox/plain {outbox_rate / plain_rate:4.2f}"
     )
+    report_result(f"outbox worker ({name})", outbox_rate, "msg/s", baseline="plain smtplib", baseline_value=plain_rate)
 
 
 def main() -> None:

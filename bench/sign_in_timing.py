@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from flask_migrate import upgrade
 
-from bench._support import on_each_database
+from bench._support import on_each_database, report_result
 from config import BaseConfig, TestingConfig
 from portal import create_app
 from portal.accounts.models import Role, User, UserRole
@@ -58,6 +58,10 @@ FORMS = {
 }
 
 
+# The target: the same answer in about the same time, whether or not the address has an account.
+SAME_TIME = {"ratio_min": 0.8, "ratio_max": 1.25}
+
+
 def _timed_post(client, form: str, email: str) -> float:
     path, fields, status = FORMS[form]
     started = time.perf_counter()
@@ -89,6 +93,8 @@ def run(backend: str, database_url: str, rounds: int) -> None:
         for form in FORMS:
             known, unknown = _measure(client, form, rounds)
             print(f"{backend:<11} {form:<8} {known * 1000:>9.1f} {unknown * 1000:>11.1f} {unknown / known:>16.2f}")
+            figure, known_ms = f"{form}, address with no account ({backend})", known * 1000
+            report_result(figure, unknown * 1000, "ms", baseline="known address", baseline_value=known_ms, **SAME_TIME)
         db.session.remove()
         db.engine.dispose()
 

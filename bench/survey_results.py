@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._support import report_result  # noqa: E402
 from bench.directory_search import HOST, USER_AGENT, Result, fetch, free_port, measure  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
@@ -238,6 +239,8 @@ def report(results: list[Result], options, loaded: float, released: float) -> No
         note = f"{result.errors} non-200 responses" if result.errors else result.note
         rate = result.rate or 0
         print(f"{result.target:<40} {rate:>8.0f} {result.p50_ms:>8.1f} {result.p95_ms:>8.1f} {ratio:>7.2f}  {note}")
+    for result in results[1:]:
+        report_result(result.target, result.rate or 0, "req/s", baseline="/healthz", baseline_value=trivial)
 
 
 def main() -> None:

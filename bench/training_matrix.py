@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from flask import Flask  # noqa: E402
 from sqlalchemy import event, insert  # noqa: E402
 
+from bench._support import report_result  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.accounts.models import Role, User, UserRole  # noqa: E402
@@ -298,6 +299,7 @@ def run(args: argparse.Namespace) -> None:
         f"In process, least CPU per request: matrix {matrix_cpu:.1f} ms, {TRIVIAL} {trivial_cpu:.2f} ms "
         f"(ratio {matrix_cpu / trivial_cpu:.0f}×)"
     )
+    report_result("matrix, CPU per request", matrix_cpu, "ms", baseline=TRIVIAL, baseline_value=trivial_cpu)
     if args.profile:
         profile(app, cookie)
     port = free_port()
@@ -315,6 +317,7 @@ def run(args: argparse.Namespace) -> None:
         f"Ratio: the matrix serves {trivial.rate / matrix.rate:.1f}× fewer requests per second than {TRIVIAL}; "
         f"p50 {statistics.median(matrix.latencies) / statistics.median(trivial.latencies):.1f}× slower"
     )
+    report_result("compliance matrix", matrix.rate, "req/s", baseline=TRIVIAL, baseline_value=trivial.rate)
 
 
 if __name__ == "__main__":
