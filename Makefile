@@ -7,7 +7,7 @@ PORT ?= 5000
 export PORTAL_ENV ?= development
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-python install-node install-system assets lint security format test-only bench db demo clean
+.PHONY: run test install install-python install-node install-system assets lint security format test-only bench load-test db demo clean
 
 run: install db demo ## Install, migrate, load the demo council once, start the web server, worker and mail catcher
 	@PORT=$(PORT) BIN=$(BIN) scripts/run-dev.sh
@@ -59,8 +59,13 @@ db:
 demo:
 	$(BIN)/flask demo load --if-empty
 
+# Every benchmark in bench/, the load test among them, then one table of figures, baselines and targets.
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# 200 members for two minutes against gunicorn and PostgreSQL on loopback (ARGS="--seconds 15 --members 30").
+load-test: install
+	$(BIN)/python bench/load_test.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/dist portal/static/govuk .pytest_cache .ruff_cache
