@@ -150,7 +150,8 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from portal.demo.cli import demo_cli
     from portal.jobs.cli import jobs_cli
+    from portal.members.cli import backup_command, restore_command
     from portal.outbox.cli import outbox_cli
 
-    for group in (outbox_cli, jobs_cli, demo_cli):
+    for group in (outbox_cli, jobs_cli, demo_cli, backup_command, restore_command):
         app.cli.add_command(group)

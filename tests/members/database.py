@@ -5,6 +5,8 @@ import json
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.selfassessment import scoring
+from portal.selfassessment.models import Assessment
 
 
 def where_text_appears(*needles: str) -> list[str]:
@@ -26,3 +28,8 @@ def rows_of(table_name: str) -> list[tuple]:
     """Every row of a table as tuples, sorted: for comparing a table before and after."""
     table = db.metadata.tables[table_name]
     return sorted((tuple(row) for row in db.session.execute(select(table))), key=repr)
+
+
+def figures(assessment: Assessment) -> list[tuple]:
+    """Each principle's score, out of, and how many statements are scored: the self-assessment's totals."""
+    return [(item.number, item.score, item.out_of, item.scored) for item in scoring.totals(assessment).principles]

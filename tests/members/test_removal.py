@@ -9,12 +9,11 @@ from portal.extensions import db
 from portal.members import removal
 from portal.newsletters.models import Recipient
 from portal.outbox.models import OutboxMessage
-from portal.selfassessment import scoring
 from portal.selfassessment.models import Action, AttachedEvidence
 from portal.surveys.models import SurveyDraft, SurveyInvitation, SurveyRound
 from portal.training.models import Completion, CompletionChange, ReminderSent
 from tests.conftest import sign_in_as
-from tests.members.database import rows_of, where_text_appears
+from tests.members.database import figures, rows_of, where_text_appears
 from tests.members.factories import EMAIL, NAME, member_everywhere, profile_of
 from tests.pages import Page
 
@@ -52,12 +51,12 @@ def test_after_removal_neither_name_nor_email_is_anywhere_in_the_database(world)
 
 def test_survey_results_and_self_assessment_totals_do_not_change(world):
     before = {table: rows_of(table) for table in ANONYMOUS_TABLES}
-    totals_before = scoring.totals(world.assessment)
+    totals_before = figures(world.assessment)
     invited_before = {row.id: row.invited_count for row in db.session.scalars(select(SurveyRound))}
     remove(world)
     assert {table: rows_of(table) for table in ANONYMOUS_TABLES} == before
     assert before["survey_responses"] and before["survey_aggregates"]
-    assert scoring.totals(world.assessment) == totals_before
+    assert figures(world.assessment) == totals_before
     assert {row.id: row.invited_count for row in db.session.scalars(select(SurveyRound))} == invited_before
 
 
