@@ -207,3 +207,27 @@ def test_the_default_backup_is_a_single_file_in_the_instance_backups_folder(live
     with closing(sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert backup.check_backup(copy)  # its migration version is one of ours
+
+
+def test_a_restore_while_another_connection_writes_leaves_a_sound_database(live, tmp_path):
+    copy = tmp_path / "copy.sqlite3"
+    with live.app_context():
+        run(live, "backup", str(copy))
+        db.session.execute(Service.__table__.delete())
+        db.session.commit()
+        writer = Writer(live_file(live))
+        writer.start()
+        while writer.batches < 20:
+            threading.Event().wait(0.01)
+        result = run(live, "restore", str(copy), "--yes")
+        writer.stop.set()
+        writer.join()
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        assert backup.integrity_check(live_file(live)) == "ok"
+        assert db.session.scalar(select(func.count()).select_from(Service)) == 2  # the backup's rows are back
+    with closing(sqlite3.connect(live_file(live))) as connection:
+        halves = connection.execute(
+            "SELECT count(*) FROM audit_events WHERE action LIKE 'test.batch-%' GROUP BY action"
+        )
+        assert {count for (count,) in halves} <= {2}  # the writer's later commits are whole too, never half
