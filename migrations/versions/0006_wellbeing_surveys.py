@@ -171,8 +171,8 @@ def upgrade():
     sqlite_with_rowid=False
     )
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_answers_response_id'), ['response_id'], unique=False)
-        batch_op.create_index('ix_survey_answers_round_question', ['round_id', 'question_id'], unique=False)
+        batch_op.create_index('ix_survey_answers_response_question_value', ['response_id', 'question_id', 'option_index', 'number'], unique=False)
+        batch_op.create_index('ix_survey_answers_round_question_value', ['round_id', 'question_id', 'option_index', 'number', 'response_id'], unique=False)
 
     with op.batch_alter_table('council_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('survey_retention_months', sa.Integer(), server_default='24', nullable=False))
@@ -190,8 +190,8 @@ def downgrade():
         batch_op.drop_column('survey_retention_months')
 
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
-        batch_op.drop_index('ix_survey_answers_round_question')
-        batch_op.drop_index(batch_op.f('ix_survey_answers_response_id'))
+        batch_op.drop_index('ix_survey_answers_round_question_value')
+        batch_op.drop_index('ix_survey_answers_response_question_value')
 
     op.drop_table('survey_answers')
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:

@@ -208,12 +208,17 @@ class SurveyAnswer(db.Model):
 
     __tablename__ = "survey_answers"
     __table_args__ = (
-        Index("ix_survey_answers_round_question", "round_id", "question_id"),
+        # Release counts straight from these two covering indexes: everyone's answers by (round, question,
+        # value), and each response's answers by (response, question, value) for the breakdowns.
+        Index(
+            "ix_survey_answers_round_question_value", "round_id", "question_id", "option_index", "number", "response_id"
+        ),
+        Index("ix_survey_answers_response_question_value", "response_id", "question_id", "option_index", "number"),
         {"sqlite_with_rowid": False},
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
-    response_id: Mapped[str] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[str] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"))
     # Repeated from the response so that results are one GROUP BY over this table.
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id", ondelete="CASCADE"))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text, update
 
 from portal.accounts import audit
 from portal.accounts.models import User
@@ -18,7 +18,9 @@ from portal.extensions import db
 from portal.settings.services import current_settings
 from portal.surveys.models import (
     RoundStatus,
+    SurveyAnswer,
     SurveyDraft,
+    SurveyInvitation,
     SurveyResponse,
     SurveyRound,
     SurveySchedule,
@@ -204,6 +206,9 @@ def close_round(survey_round: SurveyRound, today: date) -> None:
     db.session.refresh(survey_round)
     if survey_round.status != RoundStatus.OPEN:
         return
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        _lock_answer_tables()
     count = db.session.scalar(
         select(func.count()).select_from(SurveyResponse).where(SurveyResponse.round_id == survey_round.id)
     )
@@ -213,6 +218,42 @@ def close_round(survey_round: SurveyRound, today: date) -> None:
         survey_round.closes_on = max(today, survey_round.opens_on + timedelta(days=1))
     db.session.execute(delete(SurveyDraft).where(SurveyDraft.round_id == survey_round.id))
     db.session.flush()
+    if postgresql:
+        _forget_submission_order(survey_round.id)
+
+
+# Rewritten physically at every close. Taken in this order (after the round's row) so that a submit in flight,
+# which takes the round's row before it writes a response, an answer or deletes a draft, never waits on a lock
+# we hold while we wait on one it holds.
+_REORDERED = (SurveyResponse.__table__, SurveyAnswer.__table__, SurveyDraft.__table__)
+
+
+def _lock_answer_tables() -> None:
+    """Take the lock CLUSTER needs up front, rather than upgrading to it after reading the tables."""
+    names = ", ".join(table.name for table in _REORDERED)
+    db.session.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+
+
+def _forget_submission_order(round_id: int) -> None:
+    """On PostgreSQL, leave no trace of the order (or the transaction) in which members submitted.
+
+    PostgreSQL stamps each row with the transaction that wrote it (`xmin`) and stores rows roughly in the
+    order they were written (`ctid`), so a database reader could line responses up with submission times, or
+    join a response to the invitation flipped in the same transaction. So at close: the round's responses,
+    answers and invitations are rewritten (all now carry this transaction's stamp), then the answer tables
+    are rewritten in the order of their random primary keys by CLUSTER, which also drops the dead row
+    versions of earlier transactions, such as the drafts deleted when their members submitted.
+
+    CLUSTER may run inside a transaction (naming its table) and holds an ACCESS EXCLUSIVE lock on the table
+    until commit: reads and writes of every round's answers wait for the close, which at a council's size
+    takes milliseconds. Row versions this transaction itself deletes (the drafts of members who never
+    submitted, and the versions replaced here) survive as dead rows, unreadable by SQL, until autovacuum or
+    the next close clears them.
+    """
+    for table in (SurveyResponse.__table__, SurveyAnswer.__table__, SurveyInvitation.__table__):
+        db.session.execute(update(table).where(table.c.round_id == round_id).values(round_id=table.c.round_id))
+    for table in _REORDERED:
+        db.session.execute(text(f"CLUSTER {table.name} USING pk_{table.name}"))
 
 
 def close_early(survey_round: SurveyRound, by: User, today: date | None = None) -> None:
