@@ -7,7 +7,7 @@ PORT ?= 5000
 export PORTAL_ENV ?= development
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-python install-node install-system assets lint security format test-only bench load-test db demo clean
+.PHONY: run test install install-python install-node install-system assets lint security format test-only test-faults bench load-test db demo clean
 
 run: install db demo ## Install, migrate, load the demo council once, start the web server, worker and mail catcher
 	@PORT=$(PORT) BIN=$(BIN) scripts/run-dev.sh
@@ -52,6 +52,13 @@ format:
 
 test-only:
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fault tests (tests/faults): the web server, the worker, PostgreSQL and the mail server killed or stopped in the
+# middle of their work, with real processes and signals. About a quarter of an hour, five minutes of it the mail
+# server's outage (`make test-faults SMTP_OUTAGE_SECONDS=60` for a shorter one). `make test` runs only a quick one.
+SMTP_OUTAGE_SECONDS ?= 300
+test-faults: install install-system
+	PORTAL_FAULTS=1 FAULTS_SMTP_OUTAGE_SECONDS=$(SMTP_OUTAGE_SECONDS) $(BIN)/python -m pytest tests/faults -p no:randomly $(PYTEST_ARGS)
 
 db:
 	$(BIN)/flask db upgrade
