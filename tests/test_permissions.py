@@ -151,6 +151,10 @@ page                              anonymous  councillor  champion  officer  admi
 /self-assessment/framework/statements/{statement}/edit  sign-in  403  403  403  200
 /self-assessment/framework/principles/{principle}/statements/new  sign-in  403  403  403  200
 /self-assessment/framework/statements/{statement}/retire  sign-in  403  403  403  200
+/my-data                          sign-in    200         200       200      200
+/my-data.json                     sign-in    200         200       200      200
+/admin/users/{person}/remove-personal-data  sign-in  403  403      403      200
+/admin/users/{missing}/remove-personal-data  sign-in  403  403     403      404
 /no-such-page                     404        404         404       404      404
 """
 
@@ -187,6 +191,7 @@ action                                     anonymous  councillor  champion  offi
 /self-assessment/{missing}/actions/{missing}/delete  sign-in  403  403    404      403
 /self-assessment/{missing}/statements/{missing}/evidence  sign-in  403  403  404    403
 /self-assessment/{missing}/statements/{missing}/evidence/1/remove  sign-in  403  403  404  403
+/admin/users/{missing}/remove-personal-data  sign-in  403         403       403      404
 /sign-out                                  sign-in    sign-in     sign-in   sign-in  sign-in
 """
 
