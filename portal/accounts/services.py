@@ -111,6 +111,7 @@ def send_invitation(user: User) -> None:
 
 
 def resend_invitation(user: User, *, by: User) -> None:
+    _refuse_if_removed(user)
     if user.has_password:
         raise AccountError("This person has already set a password")
     if not user.active:
@@ -185,11 +186,21 @@ def set_active(user: User, active: bool, *, by: User) -> None:
         raise AccountError("You cannot deactivate your own account")
     if not active and Role.ADMIN in user.roles:
         _refuse_if_last_admin(user)
+    if active:
+        _refuse_if_removed(user)
     user.active = active
     if not active:
         user.security_stamp = new_security_stamp()  # signs them out everywhere
     verb = "Reactivated" if active else "Deactivated"
     audit.record(by, "account.reactivated" if active else "account.deactivated", f"{verb} {user.email}", target=user)
+
+
+def _refuse_if_removed(user: User) -> None:
+    """A former member's account holds only placeholders: waking it would mail removed-N@invalid."""
+    from portal.members.removal import is_removed  # members builds on accounts, not the other way round
+
+    if is_removed(user):
+        raise AccountError("This person's data was removed when they left office: invite them as a new account")
 
 
 def _refuse_if_last_admin(user: User) -> None:

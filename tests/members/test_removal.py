@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from portal.accounts import services
 from portal.accounts.models import AuditEvent, Role, User
 from portal.directory.models import ReviewReminder, Service
 from portal.extensions import db
@@ -187,3 +188,19 @@ def test_the_removed_members_session_stops_working(world, client):
     remove(world)
     response = client.get("/my-data")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_a_former_members_account_cannot_be_reactivated_or_sent_an_invitation(world):
+    remove(world)
+    former = db.session.get(User, world.member.id)
+    admin = world.admin
+    messages_before = count(OutboxMessage)
+
+    for attempt in (
+        lambda: services.set_active(former, True, by=admin),
+        lambda: services.resend_invitation(former, by=admin),
+    ):
+        with pytest.raises(services.AccountError, match="invite them as a new account"):
+            attempt()
+    assert former.active is False
+    assert count(OutboxMessage) == messages_before
