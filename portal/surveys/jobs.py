@@ -178,3 +178,21 @@ def refresh_response_counts(today: date | None = None) -> int:
         .values(response_count_snapshot=count, response_count_snapshot_on=today)
         .execution_options(synchronize_session=False)
     ).rowcount
+
+
+@register(
+    "surveys.wipe-write-ahead-log",
+    "day",
+    "On SQLite, fold the write-ahead log into the database and empty it, so deleted drafts leave no copy behind",
+)
+def wipe_write_ahead_log() -> bool:
+    """Drafts deleted today (on submit, or when a round closed) may still sit in the WAL file's old pages.
+
+    Runs last of the surveys' jobs (names sort it there). Returns whether the log was emptied: a reader holding
+    an old snapshot can keep it busy, and then tomorrow's run tries again. PostgreSQL has nothing to do here.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return False
+    db.session.commit()
+    busy, _, _ = db.session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy

@@ -4,6 +4,7 @@ Emails are read back from a real SMTP server after the real outbox worker sends 
 """
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -229,3 +230,16 @@ def test_the_runner_takes_a_schedule_through_to_invitations_in_one_day(make_user
     (survey_round,) = schedule_rounds(schedule)
     assert survey_round.status == RoundStatus.OPEN
     assert [message["To"] for message in sent_mail(mail_catcher, 1)] == ["member@council.example"]
+
+
+def test_the_daily_checkpoint_empties_sqlites_write_ahead_log(app_context, make_user):
+    if db.engine.dialect.name != "sqlite":
+        assert jobs.wipe_write_ahead_log() is False
+        return
+    make_user(Role.COUNCILLOR)
+    db.session.commit()
+    wal = Path(db.engine.url.database + "-wal")
+    assert wal.stat().st_size > 0
+
+    assert jobs.wipe_write_ahead_log() is True
+    assert wal.stat().st_size == 0
