@@ -34,6 +34,7 @@ def _most_attempts() -> int:
     return attempts
 
 
+@pytest.mark.slow
 @pytest.mark.fault(backends=("postgresql",), quick="sqlite")
 def test_outbox_rides_out_a_mail_server_outage_and_delivers_everything(fault_db, launch, catcher, results):
     retry_base = max(1, math.ceil(OUTAGE_SECONDS / 31))
