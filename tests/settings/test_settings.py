@@ -75,7 +75,9 @@ def test_a_change_is_written_to_the_audit_log_with_what_changed(admin):
     admin.post("/admin/settings", data=_form(anonymity_threshold="6", support_email="members@council.example"))
     admin.post("/admin/settings", data=_form(anonymity_threshold="6", support_email="members@council.example"))
 
-    first, unchanged = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "settings.changed"))
+    first, unchanged = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "settings.changed").order_by(AuditEvent.id)
+    )
     assert first.actor == admin.user
     assert first.detail == {"anonymity_threshold": [5, 6], "support_email": [None, "members@council.example"]}
     assert unchanged.detail == {}
