@@ -36,11 +36,12 @@ ROW_ID = 1
 DIRECTORY_MODELS = (Category, Provider, Service, ServiceContact, ServicePhone, OpeningHours)
 UNSEEN_FIELDS = {"view_count"}  # a visit to a service's page changes nothing the directory shows
 KEPT: BoundedCache = BoundedCache(max_entries=500)  # ~10 KB a search page: a few MB per worker at most
+TOKEN = select(DirectoryVersion.token).where(DirectoryVersion.id == ROW_ID)  # built once: read on every search
 
 
 def current() -> str | None:
     """The token as committed (None before the first change where the migration's row is missing)."""
-    return db.session.scalar(select(DirectoryVersion.token).where(DirectoryVersion.id == ROW_ID))
+    return db.session.scalar(TOKEN)
 
 
 def kept(version: str | None, key: Hashable, make: Callable[[], T]) -> T:

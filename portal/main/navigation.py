@@ -22,13 +22,13 @@ NAVIGATION = [
 
 
 def navigation_items() -> list[dict]:
-    """Items for the govukServiceNavigation macro, with the current page marked."""
-    if not current_user.is_authenticated:
+    """Items for the service navigation, with the current page marked."""
+    user = current_user._get_current_object()  # once: every use of the proxy looks the person up again
+    if not user.is_authenticated:
         return []
-    items = []
-    for label, endpoint in NAVIGATION:
-        view = current_app.view_functions.get(endpoint)
-        if view is None or not may_access(view, current_user):
-            continue
-        items.append({"text": label, "href": url_for(endpoint), "active": request.endpoint == endpoint})
-    return items
+    views = current_app.view_functions
+    return [
+        {"text": label, "href": url_for(endpoint), "active": request.endpoint == endpoint}
+        for label, endpoint in NAVIGATION
+        if endpoint in views and may_access(views[endpoint], user)
+    ]
