@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("directory", __name__)
 
-from portal.directory import routes, transfer_routes  # noqa: E402,F401
+# version watches the database session: any change to the directory gives it a new version.
+from portal.directory import routes, transfer_routes, version  # noqa: E402,F401

@@ -25,6 +25,12 @@ def local_now(moment: datetime | None = None) -> datetime:
     return moment.astimezone(COUNCIL_TZ)
 
 
+def this_minute(moment: datetime | None = None) -> datetime:
+    """The start of the current minute, local time. Opening times are whole minutes (they are typed as 9am or
+    17:30), so "open now" gives the same answer all through a minute, and that answer can be kept for it."""
+    return local_now(moment).replace(second=0, microsecond=0)
+
+
 def _overnight(opens: time, closes: time) -> bool:
     return closes <= opens
 

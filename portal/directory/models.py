@@ -180,3 +180,12 @@ class SearchTerm(db.Model):
     in_name: Mapped[int] = mapped_column(SmallInteger, default=0)
     in_meta: Mapped[int] = mapped_column(SmallInteger, default=0)
     in_body: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
+class DirectoryVersion(db.Model):
+    """One row whose token changes with every change to the directory (see version.py)."""
+
+    __tablename__ = "directory_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

@@ -1,13 +1,16 @@
 """Pages for members to find services, and for officers to keep them."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import Role
 from portal.accounts.permissions import role_required, signed_in
 from portal.accounts.services import list_users
-from portal.directory import bp, hours, services
+from portal.directory import bp, hours, services, version
 from portal.directory.forms import CategoryForm, SearchForm, ServiceForm
 from portal.directory.models import ServiceStatus
 
@@ -21,25 +24,37 @@ def _is_officer() -> bool:
 @bp.get("/directory")
 @signed_in
 def index():
+    known = version.current()  # read first, so that whatever is rendered below is at least this new
     form = SearchForm(request.args)
-    form.category.choices = [(0, "All categories")] + [(c.id, c.name) for c in services.categories()]
+    form.category.choices = [(0, "All categories"), *_category_choices(known)]
     form.validate()
+    open_now = bool(form.open_now.data)
     search = services.SearchRequest(
         query=(form.q.data or "")[:MAX_QUERY_LENGTH],
         category_id=form.category.data if not form.category.errors else None,
-        open_now=bool(form.open_now.data),
+        open_now=open_now,
         include_inactive=_is_officer() and request.args.get("closed") == "1",
         page=request.args.get("page", 1, type=int),
+        moment=hours.this_minute() if open_now else None,
     )
+    today = date.today()
+    # The form and results are the same for everyone who asks the same thing of the same directory on the same
+    # day (and, for "open now", in the same minute), so each worker keeps them rendered.
+    asked = (tuple(request.args.items(multi=True)), search.include_inactive, search.moment, today)
+    body = version.kept(known, ("search", asked), lambda: _render_search(form, search, today))
+    return render_template("directory/index.html", form=form, search=search, body=body, is_officer=_is_officer())
+
+
+def _category_choices(known: str | None) -> list[tuple[int, str]]:
+    return version.kept(known, "categories", lambda: [(c.id, c.name) for c in services.categories()])
+
+
+def _render_search(form: SearchForm, search: services.SearchRequest, today: date) -> Markup:
     results = services.search_services(search)
-    return render_template(
-        "directory/index.html",
-        form=form,
-        search=search,
-        results=results,
-        is_stale=services.is_stale,
-        is_officer=_is_officer(),
+    html = render_template(
+        "directory/_search.html", form=form, search=search, results=results, is_stale=services.is_stale, today=today
     )
+    return Markup(html)  # noqa: S704 (rendered by Jinja with autoescaping)
 
 
 @bp.get("/directory/services/<int:service_id>")

@@ -4,6 +4,7 @@ from flask import current_app, request, url_for
 from flask_login import current_user
 
 from portal.accounts.permissions import may_access
+from portal.common.cache import BoundedCache
 
 # (label, endpoint) in the order they appear; an entry shows only to those its view's access rule admits.
 NAVIGATION = [
@@ -24,14 +25,29 @@ NAVIGATION = [
 ]
 
 
+# The places each set of roles opens: the access rules are fixed where the views are declared (every app made by
+# create_app has the same views).
+PLACES_BY_ROLES: BoundedCache[list[tuple[str, str]]] = BoundedCache(max_entries=64)
+
+
 def navigation_items() -> list[dict]:
-    """Items for the govukServiceNavigation macro, with the current page marked."""
-    if not current_user.is_authenticated:
+    """Items for the service navigation, with the current page marked."""
+    user = current_user._get_current_object()  # once: every use of the proxy looks the person up again
+    if not user.is_authenticated:
         return []
-    items = []
-    for label, endpoint in NAVIGATION:
-        view = current_app.view_functions.get(endpoint)
-        if view is None or not may_access(view, current_user):
-            continue
-        items.append({"text": label, "href": url_for(endpoint), "active": request.endpoint == endpoint})
-    return items
+    return [
+        {"text": label, "href": url_for(endpoint), "active": request.endpoint == endpoint}
+        for label, endpoint in _places_open_to(user)
+    ]
+
+
+def _places_open_to(user) -> list[tuple[str, str]]:
+    views = current_app.view_functions
+    return PLACES_BY_ROLES.get_or_make(
+        frozenset(user.roles),
+        lambda: [
+            (label, endpoint)
+            for label, endpoint in NAVIGATION
+            if endpoint in views and may_access(views[endpoint], user)
+        ],
+    )

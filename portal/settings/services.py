@@ -25,6 +25,8 @@ LOGO_TYPES = {
 }
 MAX_LOGO_BYTES = 200 * 1024
 OPTIONAL_TEXT = {"mail_reply_to", "support_email", "logo_alt_text"}
+# Read on every page, so built once (building a statement costs more than running this one).
+FIRST_ROW = select(CouncilSettings).order_by(CouncilSettings.id).limit(1)
 
 
 class SettingsError(ValueError):
@@ -36,7 +38,7 @@ class SettingsError(ValueError):
 def current_settings() -> CouncilSettings:
     """The settings row, created with defaults on first use; read once per request."""
     if "council_settings" not in g:
-        settings = db.session.scalar(select(CouncilSettings).order_by(CouncilSettings.id).limit(1))
+        settings = db.session.scalar(FIRST_ROW)
         if settings is None:
             settings = CouncilSettings()
             db.session.add(settings)
