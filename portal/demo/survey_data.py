@@ -52,7 +52,7 @@ COMMENTS = [
 def load_surveys(people: dict[str, User], today: date | None = None) -> None:
     """Create the template, two released rounds and an open round that the demo councillor has not answered."""
     today = today or date.today()
-    rng = random.Random(2026)  # noqa: S311 (repeatable demo figures, nothing secret)
+    rng = random.Random(2026)  # noqa: S311 (repeatable demo figures, nothing secret)  # nosec B311
     councillors = sorted((user for user in people.values() if user.has_role(Role.COUNCILLOR)), key=lambda u: u.id)
     template = _template()
     for title, days_ago, respondents, mood in (
