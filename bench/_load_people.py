@@ -40,6 +40,7 @@ class Tally:
 
     signed_in: int = 0
     submitted: int = 0
+    submits_unanswered: int = 0  # the submit timed out or failed to connect: recorded or not, the member can't tell
     newsletter_sent: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -108,7 +109,9 @@ class Member(Person):
             return
         answers = [("csrf_token", form.csrf_token), *survey_answers(form.body, self.rng), ("action", "submit")]
         thanks = self.browser.post("survey submit", path, answers)
-        if thanks is not None and thanks.status == 200 and self.browser.last_path.endswith("/thanks"):
+        if thanks is None:
+            self.tally.count("submits_unanswered")
+        elif thanks.status == 200 and self.browser.last_path.endswith("/thanks"):
             self.tally.count("submitted")
 
 

@@ -407,6 +407,7 @@ def run(url: str, options: argparse.Namespace) -> bool:
         responses, answered, *_ = counts(app, prepared)
         outcome = Outcome(
             tally.submitted,
+            tally.submits_unanswered,
             responses - responses_before,
             answered - answered_before,
             tally.newsletter_sent,
