@@ -74,3 +74,21 @@ def test_a_json_body_is_not_read_as_a_form(client_as):
         assert response.status_code == 422, body
         assert error_summary(response) == ["Enter the category's name"]
     assert _categories() == before
+
+
+def test_a_nul_character_in_a_form_is_refused_before_it_reaches_the_database(client_as):
+    client = client_as(Role.OFFICER)
+    before = _categories()
+
+    response = client.post("/directory/categories", data={"name": "Legal\x00help", "description": "Advice"})
+
+    assert response.status_code == 400  # PostgreSQL cannot store it: this was a server error there
+    assert _categories() == before
+
+
+def test_a_nul_character_in_an_address_or_a_search_is_refused(client_as):
+    client = client_as(Role.OFFICER)
+
+    assert client.get("/directory?q=help%00").status_code == 400
+    assert client.post("/surveys/rounds/1/free-text/%00/redact").status_code == 400
+    assert client.get("/directory?q=help").status_code == 200
