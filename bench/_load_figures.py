@@ -106,7 +106,7 @@ def verdicts(everything: PageFigures, outcome: Outcome) -> list[tuple[str, bool]
     ]
 
 
-def emit(rows: list[PageFigures], seconds: float, outcome: Outcome) -> None:
+def emit(rows: list[PageFigures], seconds: float, outcome: Outcome, cpu_ms: float) -> None:
     """The figures for run_all.py's table, each against what it was measured beside in the same run."""
     everything = rows[-1]
     baseline = next((row for row in rows if row.page == BASELINE), None)
@@ -115,6 +115,7 @@ def emit(rows: list[PageFigures], seconds: float, outcome: Outcome) -> None:
     pages = [row for row in rows[:-1] if row.page != BASELINE]
     slowest = max(pages, key=lambda row: row.p95_ms) if pages else everything
     report_result("requests per second", everything.requests / seconds, "req/s")
+    report_result("web server CPU per request", cpu_ms, "ms")
     report_result("p95, every page", everything.p95_ms, "ms", value_max=TARGET_P95_MS, **p95)
     report_result("p99, every page", everything.p99_ms, "ms", **p99)
     report_result(f"slowest page's p95: {slowest.page}", slowest.p95_ms, "ms", **p95)
