@@ -63,7 +63,7 @@ def error_lines(hits: list[Hit], limit: int = 10) -> list[str]:
 class Outcome:
     """What the database and the catcher hold after the run, and what the people said they did."""
 
-    submitted: int  # members whose survey submit ended on the thank-you page
+    submitted: int  # members whose survey submit sent them on to the thank-you page
     unanswered: int  # submits that had no answer (timed out): each may or may not have been recorded
     responses: int  # survey responses recorded in the open round during the run
     answered: int  # invitations marked answered during the run
