@@ -83,5 +83,5 @@ def _target_words(ratio_min: float | None, ratio_max: float | None, value_max: f
     if ratio_max is not None:
         return f"ratio <= {ratio_max:.2g}"
     if value_max is not None:
-        return f"<= {value_max:g} {unit}"
+        return f"<= {value_max:g} {unit}".strip()
     return None

@@ -131,5 +131,20 @@ def test_run_all_prints_one_table_and_fails_for_a_missed_target_or_a_crash(tmp_p
     assert re.search(r"crashed +stopped with exit code 1 ", table)
 
     monkeypatch.setattr(run_all, "benchmarks", lambda names: [fine])
-    assert run_all.main([]) == 0
+    assert run_all.main([], save=tmp_path / "results.json") == 0
     assert "All 1 targets met." in capsys.readouterr().out
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["rows"] == [
+        {
+            "bench": "fine",
+            "figure": "p95",
+            "value": 200.0,
+            "unit": "ms",
+            "baseline": None,
+            "baseline_value": None,
+            "ratio": None,
+            "target": "<= 300 ms",
+            "passed": True,
+        }
+    ]
+    assert "CPUs" in saved["started"] and "load average" in saved["finished"]
