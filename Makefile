@@ -66,9 +66,10 @@ db:
 demo:
 	$(BIN)/flask demo load --if-empty
 
-# Every benchmark in bench/, the load test among them, then one table of figures, baselines and targets.
+# Every benchmark in bench/, the load test among them, then one table of figures, baselines and targets
+# (ARGS="directory load_test" runs only those; ARGS="--save results.json" keeps the rows).
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(ARGS)
 
 # 200 members for two minutes against gunicorn and PostgreSQL on loopback (ARGS="--seconds 15 --members 30").
 load-test: install

@@ -77,7 +77,7 @@ class Browser:
         self.host, self.port, self.timeout = host, port, timeout
         self.recorder = recorder
         self.cookies: dict[str, str] = {}
-        self.last_path = ""  # where the last request went, after any redirect
+        self.last_path = ""  # where the last request went (following a redirect is a request), answered or not
         self._connection: http.client.HTTPConnection | None = None
 
     def close(self) -> None:

@@ -40,6 +40,7 @@ class Tally:
 
     signed_in: int = 0
     submitted: int = 0
+    submits_unanswered: int = 0  # the submit timed out or failed to connect: recorded or not, the member can't tell
     newsletter_sent: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -107,9 +108,11 @@ class Member(Person):
         if form is None or form.status != 200 or not form.csrf_token or self.pause(5, 20):
             return
         answers = [("csrf_token", form.csrf_token), *survey_answers(form.body, self.rng), ("action", "submit")]
-        thanks = self.browser.post("survey submit", path, answers)
-        if thanks is not None and thanks.status == 200 and self.browser.last_path.endswith("/thanks"):
+        answer = self.browser.post("survey submit", path, answers)
+        if self.browser.last_path.endswith("/thanks"):  # sent on to the thank-you page, whether or not it loaded
             self.tally.count("submitted")
+        elif answer is None:
+            self.tally.count("submits_unanswered")
 
 
 class Officer(Person):
@@ -139,9 +142,8 @@ class Officer(Person):
         if preview is None or not preview.csrf_token or not count:
             return
         fields = [("csrf_token", preview.csrf_token), ("recipient_count", count.group(1))]
-        sending = self.browser.post("send now (officer)", f"/newsletters/{issue}/send", fields)
-        sent = sending is not None and sending.status == 200 and self.browser.last_path.endswith("/sending")
-        self.tally.newsletter_sent = sent
+        self.browser.post("send now (officer)", f"/newsletters/{issue}/send", fields)
+        self.tally.newsletter_sent = self.browser.last_path.endswith("/sending")  # sent on to its progress page
 
 
 def health_check(browser: Browser, stop: threading.Event) -> None:

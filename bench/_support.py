@@ -44,12 +44,14 @@ def report_result(
     ratio_max: float | None = None,
     value_max: float | None = None,
     target: str | None = None,
+    met: bool | None = None,
 ) -> dict:
     """Print one figure as a `BENCH-RESULT {json}` line for run_all.py's table, and return it.
 
     `baseline` names what the figure was measured against in the same run (its value in the same unit); the
     ratio is value / baseline. A target is a bound on the ratio (ratio_min, ratio_max) or on the value
-    (value_max); `target` words it when the bounds alone would not say enough.
+    (value_max); `target` words it when the bounds alone would not say enough, and `met` is the caller's own
+    verdict on a target no bound can state.
     """
     ratio = value / baseline_value if baseline_value else None
     checks = []
@@ -57,6 +59,8 @@ def report_result(
         checks.append(ratio is not None and (ratio_min or 0) <= ratio <= (ratio_max or float("inf")))
     if value_max is not None:
         checks.append(value <= value_max)
+    if met is not None:
+        checks.append(met)
     result = {
         "figure": figure,
         "value": value,
@@ -79,5 +83,5 @@ def _target_words(ratio_min: float | None, ratio_max: float | None, value_max: f
     if ratio_max is not None:
         return f"ratio <= {ratio_max:.2g}"
     if value_max is not None:
-        return f"<= {value_max:g} {unit}"
+        return f"<= {value_max:g} {unit}".strip()
     return None

@@ -55,10 +55,10 @@ def _number(value) -> float | None:
 
 
 def figure_text(value: float | None, unit: str = "") -> str:
-    """A figure to three significant digits or so: 1,234 req/s, 56.7 ms, 0.912."""
+    """A figure to three significant digits or so: 1,234 req/s, 56.7 ms, 0.91; a count as a whole number."""
     if value is None:
         return "-"
-    if abs(value) >= 100:
+    if abs(value) >= 100 or (not unit and value == int(value)):
         text = f"{value:,.0f}"
     elif abs(value) >= 10:
         text = f"{value:.1f}"

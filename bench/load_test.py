@@ -27,12 +27,10 @@ is stopped at the end, on an error or on Ctrl-C; the run is bounded by --seconds
 import argparse
 import contextlib
 import email.parser
-import http.client
 import os
 import random
 import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,13 +44,20 @@ sys.path.insert(0, str(ROOT))
 from bench._load_browser import Browser, Recorder, free_port  # noqa: E402
 from bench._load_figures import Outcome, emit, error_lines, format_pages, page_table, verdicts  # noqa: E402
 from bench._load_people import Member, Officer, Script, Tally, health_check  # noqa: E402
+from bench._load_servers import (  # noqa: E402
+    HOST,
+    LIGHT_PASSWORDS,
+    CpuMeter,
+    environment,
+    family,
+    gunicorn_command,
+    log_errors,
+    started,
+    wait_until_up,
+)
 from bench._support import with_postgresql  # noqa: E402
 
-HOST = "127.0.0.1"
-KEEP_ALIVE_SECONDS = 30  # longer than any pause, as a proxy in front would keep members' connections
 DRAIN_SECONDS = 90
-# The tests' Argon2 cost, for --light-passwords: a quick run on a busy machine, sign-in then costing next to nothing.
-LIGHT_PASSWORDS = {"PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "1024"}
 NEWSLETTER_SUBJECT = "Load test bulletin: staying safe this winter"
 NEWSLETTER_BODY = """\
 ## Surgeries after dark
@@ -228,92 +233,6 @@ def caught(mail_folder: Path, expected: int, seconds: float = 30) -> tuple[int, 
         time.sleep(1)
 
 
-# ---- the servers -----------------------------------------------------------------------------------------
-
-
-def environment(url: str, secret: str, folder: Path, ports: tuple[int, int], light: bool) -> dict[str, str]:
-    """Production settings for the web server, worker and catcher. The sign-in limit per address is raised:
-    here every member comes from 127.0.0.1, where in a council each would have an address of their own."""
-    web_port, mail_port = ports
-    return {
-        **os.environ,
-        **(LIGHT_PASSWORDS if light else {}),
-        "PORTAL_ENV": "production",
-        "SECRET_KEY": secret,
-        "DATABASE_URL": url,
-        "PORTAL_INSTANCE_DIR": str(folder),
-        "PUBLIC_BASE_URL": f"http://{HOST}:{web_port}",
-        "MAIL_SERVER": HOST,
-        "MAIL_PORT": str(mail_port),
-        "OUTBOX_IDLE_SECONDS": "1",
-        "RATELIMIT_SIGN_IN": "100000 per minute",
-        "LOG_LEVEL": "WARNING",
-        "FLASK_APP": "wsgi",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-@contextlib.contextmanager
-def started(command: list[str], env: dict, log: Path):
-    """A process in a session of its own (so Ctrl-C reaches it only through us), stopped on the way out."""
-    with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True)
-    try:
-        yield process
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def gunicorn_command(port: int, options: argparse.Namespace) -> list[str]:
-    return [
-        sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "--bind", f"{HOST}:{port}",
-        "--workers", str(options.workers), "--worker-class", "gthread", "--threads", str(options.threads),
-        "--keep-alive", str(KEEP_ALIVE_SECONDS), "--log-level", "warning", "wsgi:app",
-    ]  # fmt: skip
-
-
-def wait_until_up(port: int, processes: list[subprocess.Popen], what: str, path: str | None) -> None:
-    """Until `what` accepts a connection on `port` (and, given a path, answers it with 200)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        for process in processes:
-            if process.poll() is not None:
-                raise SystemExit(f"{what} stopped with exit code {process.returncode}")
-        connection = http.client.HTTPConnection(HOST, port, timeout=5)
-        try:
-            connection.connect()
-            if path is None:
-                return
-            connection.request("GET", path)
-            if connection.getresponse().status == 200:
-                return
-        except (OSError, http.client.HTTPException):
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.3)
-    raise SystemExit(f"{what} did not answer within 60 seconds")
-
-
-def log_errors(folder: Path) -> int:
-    """Tracebacks the servers logged: how many, showing the first two of each log."""
-    found = 0
-    for log in sorted(folder.glob("*.log")):
-        lines = log.read_text(errors="replace").splitlines()
-        tracebacks = [number for number, line in enumerate(lines) if line.startswith("Traceback")]
-        found += len(tracebacks)
-        for number in tracebacks[:2]:
-            print(f"\n{log.name}, a traceback:\n" + "\n".join(lines[max(0, number - 1) : number + 25]))
-    return found
-
-
 # ---- the run ---------------------------------------------------------------------------------------------
 
 
@@ -386,7 +305,8 @@ def run(url: str, options: argparse.Namespace) -> bool:
         catcher = stack.enter_context(started(catch, env, folder / "catcher.log"))
         wait_until_up(mail_port, [catcher], "the mail catcher", None)
         worker = stack.enter_context(started([flask, "outbox", "work"], env, folder / "worker.log"))
-        web = stack.enter_context(started(gunicorn_command(web_port, options), env, folder / "web.log"))
+        gunicorn = gunicorn_command(web_port, options.workers, options.threads)
+        web = stack.enter_context(started(gunicorn, env, folder / "web.log"))
         wait_until_up(web_port, [web, worker], "gunicorn", "/healthz")
         print(
             f"gunicorn {options.workers} workers x {options.threads} threads, outbox worker and mail catcher on "
@@ -397,16 +317,19 @@ def run(url: str, options: argparse.Namespace) -> bool:
         )
         warm_up(web_port, prepared.script)
         recorder, tally = Recorder(), Tally()
+        cpu = CpuMeter(web=family(web.pid), worker=family(worker.pid)).start()
         try:
             seconds = drive(web_port, prepared.script, options.seconds, recorder, tally)
         finally:
             recorder.recording = False
+            cpu.stop()
         print(f"Load over; load average {load_average()}. Waiting for the outbox to drain...", flush=True)
         enqueued, sent = wait_for_outbox(app, prepared)
         delivered, addresses = caught(folder / "mail", enqueued)
         responses, answered, *_ = counts(app, prepared)
         outcome = Outcome(
             tally.submitted,
+            tally.submits_unanswered,
             responses - responses_before,
             answered - answered_before,
             tally.newsletter_sent,
@@ -419,23 +342,27 @@ def run(url: str, options: argparse.Namespace) -> bool:
             from portal.extensions import db
 
             db.engine.dispose()  # before the cluster stops
-        return report(recorder, seconds, tally, outcome, log_errors(folder))
+        return report(recorder, seconds, tally, outcome, cpu, log_errors(folder))
 
 
-def report(recorder: Recorder, seconds: float, tally: Tally, outcome: Outcome, tracebacks: int) -> bool:
+def report(recorder: Recorder, seconds: float, tally: Tally, outcome: Outcome, cpu: CpuMeter, tracebacks: int) -> bool:
     hits = list(recorder.hits)
     rows = page_table(hits)
     print("\n" + format_pages(rows, seconds))
     print("\n".join(error_lines(hits)))
+    served = sum(row.requests for row in rows[:-1])  # the health checks too: they ran on the same workers
     print(
         f"\n{rows[-1].requests / seconds:.1f} requests per second over {seconds:.0f} s; {tally.signed_in} signed "
         f"in; {recorder.reconnects} reconnects after the server closed an idle connection (not errors); "
-        f"{tracebacks} tracebacks in the servers' logs"
+        f"{tracebacks} tracebacks in the servers' logs\n"
+        f"CPU: the web server's workers {cpu.web_seconds:.0f} s ({cpu.web_seconds / seconds:.2f} of "
+        f"{os.cpu_count()} CPUs; {1000 * cpu.web_seconds / max(1, served):.0f} ms a request), the outbox worker "
+        f"{cpu.worker_seconds:.0f} s; the whole machine was {cpu.machine_busy:.0%} busy"
     )
     results = verdicts(rows[-1], outcome)
     for words, passed in results:
         print(f"{'PASS' if passed else 'FAIL'}  {words}")
-    emit(rows, seconds, outcome)
+    emit(rows, seconds, outcome, 1000 * cpu.web_seconds / max(1, served))
     return all(passed for _, passed in results) and not tracebacks
 
 

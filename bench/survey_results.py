@@ -251,7 +251,8 @@ def report(backend: str, results: list[Result], options, loaded: float, released
         rate = result.rate or 0
         print(f"{result.target:<40} {rate:>8.0f} {result.p50_ms:>8.1f} {result.p95_ms:>8.1f} {ratio:>7.2f}  {note}")
     for result in results[1:]:
-        report_result(result.target, result.rate or 0, "req/s", baseline="/healthz", baseline_value=trivial)
+        figure = f"{result.target} ({backend})"
+        report_result(figure, result.rate or 0, "req/s", baseline="/healthz", baseline_value=trivial)
 
 
 def run(backend: str, url: str, options) -> None:

@@ -132,7 +132,7 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from portal.common.security import add_security_headers
+    from portal.common.security import add_security_headers, refuse_nul_characters
     from portal.extensions import db
 
     @app.after_request
@@ -145,6 +145,7 @@ def _register_request_hooks(app: Flask) -> None:
         return response
 
     add_security_headers(app)
+    refuse_nul_characters(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,5 +1,8 @@
 """Form pieces every feature uses: the GOV.UK widgets, stripped text and friendly validators."""
 
+from flask import request
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -10,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +24,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields import FileField
 from wtforms.validators import ValidationError
 
 __all__ = [
@@ -80,3 +85,24 @@ class UkDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date, for example 28 11 2026") from None
+
+
+def _form_data_by_kind(meta, form, formdata):
+    """What Flask-WTF hands a form, but with uploads for file fields only, and a JSON body never read as a form.
+
+    Flask-WTF gives every field the uploaded files as well as the typed values, and reads a JSON body as the form:
+    a file or a JSON number posted under a text field's name reached code that expects text, and the page failed
+    with a server error instead of saying what was wrong. Every form in the portal is posted as a form.
+    """
+    if formdata is not _Auto or not _is_submitted():
+        return _flask_wtf_form_data(meta, form, formdata)
+    if request.files:
+        file_fields = {field.name for field in form if isinstance(field, FileField)}
+        files = MultiDict([(name, upload) for name, upload in request.files.items(multi=True) if name in file_fields])
+        return CombinedMultiDict((files, request.form))
+    return request.form or None
+
+
+# Set once for every form in the portal: each feature's forms module imports this one.
+_flask_wtf_form_data = FlaskForm.Meta.wrap_formdata
+FlaskForm.Meta.wrap_formdata = _form_data_by_kind

@@ -7,7 +7,7 @@ hash, not by 'unsafe-inline'.
 import base64
 import hashlib
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 GOVUK_TEMPLATE_SCRIPT = (
     "document.body.className += ' js-enabled' + "
@@ -53,3 +53,23 @@ def add_security_headers(app: Flask) -> None:
             # Pages hold members' details: never keep them in shared or back-button caches.
             headers["Cache-Control"] = "no-store"
         return response
+
+
+def refuse_nul_characters(app: Flask) -> None:
+    """Answer 400 to a request whose address, query or form holds a NUL character.
+
+    No one types one, PostgreSQL cannot store one in text (a server error), and SQLite would store what PostgreSQL
+    refuses; uploaded files are read by their own checks.
+    """
+
+    @app.before_request
+    def _refuse_nul():
+        texts = [request.path, *_keys_and_values(request.args)]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            texts += _keys_and_values(request.form)
+        if any("\x00" in text for text in texts):
+            abort(400)
+
+
+def _keys_and_values(data) -> list[str]:
+    return [text for pair in data.items(multi=True) for text in pair]

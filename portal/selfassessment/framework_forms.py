@@ -20,13 +20,16 @@ from portal.common.forms import (
 from portal.selfassessment import framework
 from portal.selfassessment.models import Principle, Statement
 
+MAX_VERSION = 2**31 - 1  # the largest the database's integer column holds
+
 
 def _as_int(value) -> int:
-    """The version the page was loaded at; anything unreadable counts as out of date."""
+    """The version the page was loaded at; anything unreadable or beyond any version counts as out of date."""
     try:
-        return int(value)
+        version = int(value)
     except (TypeError, ValueError):
         return 0
+    return version if 0 <= version <= MAX_VERSION else 0  # a larger number could not even be compared in SQL
 
 
 class VersionedForm(FlaskForm):

@@ -181,11 +181,26 @@ def test_every_page_together_leaves_the_baseline_out_and_counts_errors():
 
 def test_the_checks_at_the_end_need_every_answer_and_every_message_once():
     holds = Outcome(
-        submitted=5, responses=5, answered=5, newsletter_sent=True, enqueued=9, sent=9, delivered=9, addresses=9
+        submitted=5,
+        unanswered=0,
+        responses=5,
+        answered=5,
+        newsletter_sent=True,
+        enqueued=9,
+        sent=9,
+        delivered=9,
+        addresses=9,
     )
     assert holds.survey_holds and holds.mail_holds
-    assert not Outcome(5, 6, 6, True, 9, 9, 9, 9).survey_holds  # an answer counted twice
-    assert not Outcome(0, 0, 0, True, 9, 9, 9, 9).survey_holds  # nobody got as far as submitting
-    assert not Outcome(5, 5, 5, True, 9, 9, 10, 9).mail_holds  # someone had it twice
-    assert not Outcome(5, 5, 5, True, 9, 8, 8, 8).mail_holds  # one not sent
-    assert not Outcome(5, 5, 5, False, 0, 0, 0, 0).mail_holds  # never sent
+    assert not Outcome(5, 0, 6, 6, True, 9, 9, 9, 9).survey_holds  # an answer counted twice
+    assert not Outcome(5, 0, 4, 4, True, 9, 9, 9, 9).survey_holds  # an answer lost
+    assert not Outcome(5, 0, 5, 4, True, 9, 9, 9, 9).survey_holds  # a response without its invitation answered
+    assert not Outcome(0, 0, 0, 0, True, 9, 9, 9, 9).survey_holds  # nobody got as far as submitting
+    # Two submits timed out: the server may have recorded either, both or neither, but no more.
+    assert Outcome(5, 2, 6, 6, True, 9, 9, 9, 9).survey_holds
+    assert Outcome(5, 2, 7, 7, True, 9, 9, 9, 9).survey_holds
+    assert not Outcome(5, 2, 8, 8, True, 9, 9, 9, 9).survey_holds
+    assert not Outcome(5, 0, 5, 5, True, 9, 9, 10, 9).mail_holds  # someone had it twice
+    assert not Outcome(5, 0, 5, 5, True, 9, 8, 8, 8).mail_holds  # one not sent
+    assert not Outcome(5, 0, 5, 5, False, 0, 0, 0, 0).mail_holds  # never sent
+    assert Outcome(5, 0, 5, 5, False, 9, 9, 9, 9).mail_holds  # sent, though the officer's page timed out

@@ -1,6 +1,7 @@
 """The benchmark harness without running a benchmark: result lines, the one table, and run_all gathering them."""
 
 import json
+import re
 import textwrap
 
 from bench import run_all
@@ -38,6 +39,9 @@ def test_targets_on_the_ratio_and_on_the_value_pass_and_fail():
     # No baseline to divide by: a ratio target cannot be met (nobody submitted, nothing was sent).
     assert report_result("responses", 0, "", baseline="submitted", baseline_value=0, ratio_min=1)["passed"] is False
     assert report_result("rate", 12.5, "req/s")["passed"] is None
+    # A verdict of the caller's own, beside any bound.
+    assert report_result("delivered", 9, "", baseline="enqueued", baseline_value=9, met=False)["passed"] is False
+    assert report_result("delivered", 9, "", target="all, once each", met=True)["target"] == "all, once each"
 
 
 def test_other_lines_and_garbled_results_are_not_rows():
@@ -51,6 +55,8 @@ def test_figures_are_shown_to_about_three_significant_digits():
     assert figure_text(56.78, "ms") == "56.8 ms"
     assert figure_text(0.9123) == "0.91"
     assert figure_text(None) == "-"
+    assert figure_text(16.0) == "16"  # a count
+    assert figure_text(16.0, "ms") == "16.0 ms"
 
 
 def test_the_table_lines_up_and_says_which_targets_failed():
@@ -99,3 +105,46 @@ def test_run_all_keeps_the_result_lines_back_and_returns_the_exit_code(tmp_path,
     assert rows == [Row("fake_bench", "pages", 5.0, "req/s")]
     shown = capsys.readouterr().out
     assert "measuring..." in shown and RESULT_PREFIX not in shown
+
+
+def test_run_all_prints_one_table_and_fails_for_a_missed_target_or_a_crash(tmp_path, monkeypatch, capsys):
+    missed = tmp_path / "missed.py"
+    missed.write_text(
+        "from bench._support import report_result\n"
+        "report_result('p95', 400, 'ms', value_max=300)\n"
+        "raise SystemExit(1)\n"
+    )
+    crashed = tmp_path / "crashed.py"
+    crashed.write_text("raise RuntimeError('no database')\n")
+    fine = tmp_path / "fine.py"
+    fine.write_text("from bench._support import report_result\nreport_result('p95', 200, 'ms', value_max=300)\n")
+    monkeypatch.setenv("PYTHONPATH", str(run_all.BENCH_DIR.parent))
+
+    monkeypatch.setattr(run_all, "benchmarks", lambda names: [missed, crashed, fine])
+    assert run_all.main([]) == 1
+    table = capsys.readouterr().out.split("Finished")[1]
+    assert [line.split()[0] for line in table.splitlines() if line.endswith(("pass", "FAIL"))] == [
+        "missed",  # its FAIL row says why it exited 1: no second row for that
+        "crashed",
+        "fine",
+    ]
+    assert re.search(r"crashed +stopped with exit code 1 ", table)
+
+    monkeypatch.setattr(run_all, "benchmarks", lambda names: [fine])
+    assert run_all.main([], save=tmp_path / "results.json") == 0
+    assert "All 1 targets met." in capsys.readouterr().out
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["rows"] == [
+        {
+            "bench": "fine",
+            "figure": "p95",
+            "value": 200.0,
+            "unit": "ms",
+            "baseline": None,
+            "baseline_value": None,
+            "ratio": None,
+            "target": "<= 300 ms",
+            "passed": True,
+        }
+    ]
+    assert "CPUs" in saved["started"] and "load average" in saved["finished"]
