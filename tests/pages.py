@@ -6,7 +6,7 @@ Also small readers for what the tests follow: where a redirect goes, and the lin
 import re
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -107,6 +107,19 @@ def emailed_link(to_address: str) -> str:
     messages = [message for message in outbox() if message.to_address == to_address]
     assert messages, f"no email to {to_address} in the outbox"
     return links_in(messages[-1].body_text)[0]
+
+
+def shape(element) -> tuple:
+    """An element as the browser, the GOV.UK CSS and JavaScript see it: names, attributes and words, not the
+    white space between them (for checking plain markup against what the GOV.UK macros make)."""
+    attributes = {name: sorted(value) if name == "class" else value for name, value in element.attrs.items()}
+    children = []
+    for child in element.children:
+        if isinstance(child, Tag):
+            children.append(shape(child))
+        elif words := " ".join(child.split()):
+            children.append(words)
+    return element.name, sorted(attributes.items()), children
 
 
 # One-thing readers, for tests that want a single fact from a response.

@@ -1,14 +1,15 @@
 """The directory's version: a token that changes in the same transaction as any change to the directory.
 
-Rendered directory content is kept in each worker's memory under the token it was made from (`kept`). Every
-request reads the token from the database first, so a change committed by any process (another gunicorn
-worker, the jobs worker, an import) is seen by the next request everywhere, and what it renders after reading
-the token is at least as new as the token. A random token rather than a counter, so a token never comes back:
-not when the row is lost (the tests empty every table), nor after a restore, where the restored token stands
-for exactly the restored data.
+Rendered directory content is kept in each worker's memory under the token it was made from (`kept`). A page
+that keeps content reads the token from the database first, on every request, so a change committed by any
+process (another gunicorn worker, the jobs worker, an import) is seen by the next request everywhere, and what
+it renders after reading the token is at least as new as the token. A random token rather than a counter, so a
+token never comes back: not when the row is lost (the tests empty every table), nor after a restore, where the
+restored token stands for exactly the restored data.
 
 The token is changed by watching the ORM session, not by each service function remembering to: a change made
-any way through the ORM (the forms, the CSV import, the demo loader, a test factory) changes it.
+any way through the ORM (the forms, the CSV import, the demo loader, a test factory) changes it. A change made in
+plain SQL (a data migration, a hand edit) does not: restart the web workers after one, as a release does anyway.
 """
 
 import secrets

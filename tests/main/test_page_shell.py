@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup, Tag
 from flask import render_template
 
 from portal.accounts.models import Role
-from tests.pages import page
+from tests.pages import page, shape
 
 SERVICE_NAVIGATION = (
     '{% from "govuk_frontend_jinja/components/service-navigation/macro.html" import govukServiceNavigation %}'
@@ -16,18 +16,6 @@ SKIP_LINK = (
     '{% from "govuk_frontend_jinja/components/skip-link/macro.html" import govukSkipLink %}'
     "{{ govukSkipLink({'href': '#main-content', 'text': 'Skip to main content'}) }}"
 )
-
-
-def shape(element: Tag) -> tuple:
-    """An element as the browser, the GOV.UK CSS and JavaScript see it: names, attributes, words."""
-    attributes = {name: sorted(value) if name == "class" else value for name, value in element.attrs.items()}
-    children = []
-    for child in element.children:
-        if isinstance(child, Tag):
-            children.append(shape(child))
-        elif words := " ".join(child.split()):
-            children.append(words)
-    return element.name, sorted(attributes.items()), children
 
 
 def macro_output(app, source: str, **context) -> Tag:
