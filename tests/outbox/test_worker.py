@@ -323,7 +323,8 @@ def test_two_workers_on_postgresql_send_each_message_once(backend, queue_message
     expected = expected_message_ids()
 
     both = [workers.start("outbox", "drain", OUTBOX_BATCH_SIZE=20) for _ in range(2)]
-    outputs = [worker.communicate(timeout=60) for worker in both]
+    # A guard against a hung worker, not a speed check: 1,000 messages take ~10 s alone, far more on a crowded runner.
+    outputs = [worker.communicate(timeout=240) for worker in both]
 
     assert [worker.returncode for worker in both] == [0, 0], outputs
     sent_by_each = [_sent_count(stdout) for stdout, _stderr in outputs]
