@@ -12,6 +12,7 @@ from portal.accounts.permissions import role_required, signed_in
 from portal.accounts.services import list_users
 from portal.directory import bp, hours, services, version
 from portal.directory.forms import CategoryForm, SearchForm, ServiceForm
+from portal.directory.help_now import help_now_box
 from portal.directory.models import ServiceStatus
 
 MAX_QUERY_LENGTH = 200
@@ -163,4 +164,4 @@ def categories():
 @bp.get("/help-now")
 @signed_in
 def help_now():
-    return render_template("directory/help_now.html", help_now=services.help_now())
+    return render_template("directory/help_now.html", help_now_box=help_now_box())

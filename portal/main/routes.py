@@ -9,6 +9,7 @@ from portal.accounts.models import Role
 from portal.accounts.permissions import public, signed_in
 from portal.champions import services as champion_services
 from portal.directory import services as directory_services
+from portal.directory.help_now import help_now_box
 from portal.extensions import db
 from portal.main import bp
 from portal.newsletters import archive
@@ -27,7 +28,7 @@ def home():
     """Help first, then the people, places and news members use most; officers also see their to-do."""
     return render_template(
         "main/home.html",
-        help_now=directory_services.help_now(),
+        help_now_box=help_now_box(),
         champions=champion_services.champions(),
         popular_categories=directory_services.popular_categories(),
         todo=_officer_todo() if current_user.has_role(Role.OFFICER, Role.ADMIN) else None,

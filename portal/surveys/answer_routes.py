@@ -6,12 +6,17 @@ a request log shows the same line for both (and request_logs takes the client ad
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.accounts.permissions import signed_in
+from portal.common.cache import BoundedCache
 from portal.surveys import answering, blocks, bp
 from portal.surveys.answer_forms import answer_form, draft_data, render_params
 
 SAVE, SUBMIT = "save", "submit"
+# The questions as a member with no draft first sees them, rendered once per round in each worker: the GOV.UK
+# widgets cost ~25 ms a page, and a round's questions cannot change once it is open.
+BLANK_QUESTIONS: BoundedCache[Markup] = BoundedCache(max_entries=20)
 
 
 def _me():
@@ -39,8 +44,9 @@ def answer(round_id: int):
         return render_template("surveys/answer/answer.html", survey_round=survey_round, form=None, answered=True)
     questions = answering.questions_of(survey_round)
     if request.method == "GET":
-        form = answer_form(questions, data=draft_data(questions, answering.saved_answers(survey_round, member)))
-        return _render(survey_round, form)
+        saved = answering.saved_answers(survey_round, member)
+        form = answer_form(questions, data=draft_data(questions, saved))
+        return _render(survey_round, form, blank=not saved)
     submitting = request.form.get("action") == SUBMIT
     form = answer_form(questions, submitting=submitting)
     if not form.validate_on_submit():
@@ -60,17 +66,32 @@ def answer(round_id: int):
     return redirect(url_for(".thanks", round_id=round_id))
 
 
-def _render(survey_round, form, status: int = 200):
+def _render(survey_round, form, status: int = 200, *, blank: bool = False):
+    if blank:
+        # created_at too: a round id can come back after a restore (or in tests, which empty the tables).
+        key = (survey_round.id, survey_round.created_at, tuple(question.id for question in form.questions))
+        questions_html = BLANK_QUESTIONS.get_or_make(key, lambda: _render_questions(form))
+    else:
+        questions_html = _render_questions(form)
     return render_template(
         "surveys/answer/answer.html",
         survey_round=survey_round,
         form=form,
         answered=False,
+        questions_html=questions_html,
+        last_day=answering.last_day,
+    ), status
+
+
+def _render_questions(form) -> Markup:
+    html = render_template(
+        "surveys/answer/_questions.html",
+        form=form,
         render_params=render_params,
         who5=blocks.WHO5,
         block_names={code: block.name for code, block in blocks.BLOCKS.items()},
-        last_day=answering.last_day,
-    ), status
+    )
+    return Markup(html)  # noqa: S704 (rendered by Jinja with autoescaping)  # nosec B704
 
 
 @bp.get("/surveys/<int:round_id>/thanks")

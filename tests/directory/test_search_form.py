@@ -33,9 +33,10 @@ def widgets_for(app, query_string: str) -> list:
 
 def shown(response) -> list:
     form = page(response).select_one("form[role=search]")
-    return form.select(".govuk-grid-column-one-half > .govuk-form-group") + form.find_all(
-        ["div", "button"], recursive=False
-    )[1:]
+    return (
+        form.select(".govuk-grid-column-one-half > .govuk-form-group")
+        + form.find_all(["div", "button"], recursive=False)[1:]
+    )
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from datetime import datetime, time
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portal.accounts.models import Role
 from portal.common.time import COUNCIL_TZ
@@ -139,3 +139,30 @@ def test_the_page_shows_the_category_chosen_with_the_kept_results(client_as):
     for _ in range(2):
         chosen = page(client.get("/directory", query_string={"category": legal})).select_one("option[selected]")
         assert text(chosen) == "Legal"
+
+
+def _help_now_box(client) -> str:
+    return text(page(client.get("/")).select_one(".app-help-now"))
+
+
+def test_the_help_now_box_shows_a_change_on_the_next_page(client_as):
+    make_service(name="Council out of hours", help_now_role=services.HelpNowRole.OUT_OF_HOURS)
+    client = client_as(Role.COUNCILLOR)
+    assert "Council out of hours" in _help_now_box(client)
+    assert version.current() is not None  # so that box was kept
+    renamed = service_input(name="Duty officer, out of hours", help_now_role=services.HelpNowRole.OUT_OF_HOURS)
+    services.update_service(db.session.scalars(select(Service)).one(), renamed, by=None)
+    db.session.commit()
+    assert "Duty officer, out of hours" in _help_now_box(client)
+    assert "Duty officer, out of hours" in text(page(client.get("/help-now")).select_one(".app-help-now"))
+
+
+def test_the_help_now_box_works_out_what_is_open_each_minute(client_as, monkeypatch):
+    make_service(name="Day line")  # weekdays 9am to 5pm
+    client = client_as(Role.COUNCILLOR)
+    real_local_now = hours.local_now
+    clock = [datetime(2026, 11, 30, 8, 59, 30, tzinfo=COUNCIL_TZ)]  # a Monday
+    monkeypatch.setattr(hours, "local_now", lambda moment=None: real_local_now(moment or clock[0]))
+    assert "Day line" not in _help_now_box(client)
+    clock[0] = datetime(2026, 11, 30, 9, 0, 5, tzinfo=COUNCIL_TZ)
+    assert "Day line" in _help_now_box(client)

@@ -95,12 +95,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def open_tab(request, browser: Browser, live_server: str) -> Iterator[Callable[..., Tab]]:
     """`open_tab(**context_options)`: a tab in a new browser context, closed after the test.
 
+    The context is on the live server unless the options name another `base_url`.
+
     A test that passed must also have checked every page its tabs showed.
     """
     contexts, tabs = [], []
 
     def new_page(**context_options) -> Page:
-        context = browser.new_context(base_url=live_server, locale="en-GB", **context_options)
+        context = browser.new_context(**{"base_url": live_server, "locale": "en-GB", **context_options})
         contexts.append(context)
         return context.new_page()
 

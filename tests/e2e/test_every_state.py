@@ -15,7 +15,7 @@ The crawl (test_accessibility.py) and the journeys check every page reachable by
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -37,7 +37,6 @@ from portal.demo import data
 from portal.demo.services import load_demo
 from portal.extensions import db
 from tests.e2e.browsing import Tab
-from tests.e2e.conftest import TEST_PASSED
 from tests.e2e.steps import demo_person, error_summary, heading, sign_in_behind_the_scenes
 from tests.e2e.test_accessibility import NO_PERMISSION, PAGE_NOT_FOUND, page_kind, visit_every_kind_of_page
 
@@ -195,24 +194,6 @@ def _add_what_the_forms_need() -> dict[str, int | str]:
 # ---- tabs ----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def tab_on(request, browser: Browser) -> Iterator[Callable[[str], Tab]]:
-    """`tab_on(base_url)`: a tab in a new browser context on another live server, closed after the test."""
-    contexts, tabs = [], []
-
-    def open_on(base_url: str) -> Tab:
-        contexts.append(browser.new_context(base_url=base_url, locale="en-GB"))
-        tabs.append(Tab(contexts[-1].new_page()))
-        return tabs[-1]
-
-    yield open_on
-    for context in contexts:
-        context.close()
-    if request.node.stash.get(TEST_PASSED, False):
-        for tab in tabs:
-            tab.assert_every_page_checked()
-
-
 class TabsByRole:
     """One signed-in tab per role on the forms portal, shared by the form tests (a sign-in costs a page)."""
 
@@ -276,8 +257,8 @@ def test_error_pages_before_signing_in(tab):
 
 
 @pytest.mark.parametrize("local_part", [None, "admin"])
-def test_the_500_page(tab_on, empty_server, local_part):
-    tab = tab_on(empty_server)
+def test_the_500_page(open_tab, empty_server, local_part):
+    tab = open_tab(base_url=empty_server)
     if local_part:
         sign_in_behind_the_scenes(tab, demo_person(local_part))
     expect(heading(tab.visit("/fails", status=500))).to_have_text(SERVICE_PROBLEM)

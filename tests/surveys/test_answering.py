@@ -106,6 +106,26 @@ def test_a_draft_saves_and_comes_back_and_is_the_members_alone(member_client, su
     assert answering.saved_answers(survey, other) == {}
 
 
+def test_the_form_kept_for_members_without_a_draft_never_shows_another_members_draft(member_client, survey, make_user):
+    from tests.conftest import sign_in_as
+
+    first, other = member_client.user, make_user(Role.COUNCILLOR)
+    invite(survey, other)
+    db.session.commit()
+    url, who5_first = f"/surveys/{survey.id}", name_of(survey, "who5.1")
+    sign_in_as(member_client, other)
+    assert Page(member_client.get(url)).checked(who5_first) == set()  # the blank form, now kept
+
+    sign_in_as(member_client, first)
+    member_client.post(url, data={who5_first: "2", "action": "save"})
+    assert Page(member_client.get(url)).checked(who5_first) == {"2"}
+
+    sign_in_as(member_client, other)
+    blank = Page(member_client.get(url))
+    assert blank.checked(who5_first) == set()
+    assert len(blank.soup.select(f"input[name={who5_first}]")) == len(blocks.WHO5.questions[0].options)
+
+
 def test_submitting_with_required_questions_missing_shows_errors_and_keeps_answers(member_client, survey):
     answers = {**who5_answers(survey), name_of(survey, "own.comments"): "Kept text", "action": "submit"}
     del answers[name_of(survey, "who5.3")]
