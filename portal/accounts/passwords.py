@@ -17,13 +17,17 @@ BLOCK_LIST_FILE = Path(__file__).with_name("common_passwords.txt")
 
 
 @cache
-def _hasher(time_cost: int, memory_cost: int) -> PasswordHasher:
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+def _cost() -> tuple[int, int, int]:
+    config = current_app.config
+    return config["PASSWORD_HASH_TIME_COST"], config["PASSWORD_HASH_MEMORY_KIB"], config["PASSWORD_HASH_PARALLELISM"]
 
 
 def _current_hasher() -> PasswordHasher:
-    config = current_app.config
-    return _hasher(config["PASSWORD_HASH_TIME_COST"], config["PASSWORD_HASH_MEMORY_KIB"])
+    return _hasher(*_cost())
 
 
 def hash_password(password: str) -> str:
@@ -38,14 +42,21 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made at another cost than the one set now."""
+    try:
+        return _current_hasher().check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
+
+
 def _dummy_hash() -> str:
-    config = current_app.config
-    return _dummy_hash_for(config["PASSWORD_HASH_TIME_COST"], config["PASSWORD_HASH_MEMORY_KIB"])
+    return _dummy_hash_for(*_cost())
 
 
 @cache
-def _dummy_hash_for(time_cost: int, memory_cost: int) -> str:
-    return _hasher(time_cost, memory_cost).hash("no account has this password")
+def _dummy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    return _hasher(time_cost, memory_cost, parallelism).hash("no account has this password")
 
 
 @cache

@@ -11,7 +11,7 @@ from sqlalchemy.orm import lazyload
 
 from portal.accounts import audit
 from portal.accounts.models import Role, User, UserRole, new_security_stamp
-from portal.accounts.passwords import hash_password, verify_password
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.accounts.tokens import Purpose, make_token
 from portal.common.time import utcnow
 from portal.extensions import db
@@ -47,6 +47,8 @@ def authenticate(email: str, password: str) -> User | None:
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
         return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)  # the same password at today's cost: sessions stay
     return user
 
 

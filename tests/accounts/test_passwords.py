@@ -12,6 +12,7 @@ def test_hashes_are_argon2id_with_the_configured_cost(app_context):
     assert parameters.type is Type.ID
     assert parameters.time_cost == app_context.config["PASSWORD_HASH_TIME_COST"]
     assert parameters.memory_cost == app_context.config["PASSWORD_HASH_MEMORY_KIB"]
+    assert parameters.parallelism == app_context.config["PASSWORD_HASH_PARALLELISM"]
 
 
 def test_the_same_password_hashes_differently_each_time(app_context):

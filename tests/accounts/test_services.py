@@ -1,4 +1,6 @@
 import pytest
+from argon2 import PasswordHasher, extract_parameters
+from flask import current_app
 from sqlalchemy import select
 
 from portal.accounts import services
@@ -33,6 +35,26 @@ def test_authenticate_refuses_a_wrong_password_an_unknown_email_and_a_deactivate
     assert services.authenticate("kim@council.example", "not the password at all") is None
     assert services.authenticate("nobody@council.example", PASSWORD) is None
     assert services.authenticate("gone@council.example", PASSWORD) is None
+
+
+def test_a_hash_made_at_another_cost_is_made_again_at_todays_when_its_owner_signs_in(make_user):
+    user = make_user(email="kim@council.example")
+    stamp = user.security_stamp
+    user.password_hash = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=2).hash(PASSWORD)
+
+    assert services.authenticate("kim@council.example", "not the password at all") is None
+    assert extract_parameters(user.password_hash).time_cost == 2  # a wrong password changes nothing
+    assert services.authenticate("kim@council.example", PASSWORD) is user
+
+    parameters = extract_parameters(user.password_hash)
+    config = current_app.config
+    assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (
+        config["PASSWORD_HASH_TIME_COST"],
+        config["PASSWORD_HASH_MEMORY_KIB"],
+        config["PASSWORD_HASH_PARALLELISM"],
+    )
+    assert user.security_stamp == stamp  # the same password: the member's other sessions go on
+    assert services.authenticate("kim@council.example", PASSWORD) is user
 
 
 def test_invite_creates_an_account_without_a_password_and_emails_a_link(make_user):
