@@ -19,6 +19,7 @@ ENVIRONMENT = [
     "RESET_MAX_AGE_MINUTES",
     "PASSWORD_HASH_TIME_COST",
     "PASSWORD_HASH_MEMORY_KIB",
+    "PASSWORD_HASH_PARALLELISM",
     "PUBLIC_BASE_URL",
 ]
 
@@ -108,7 +109,9 @@ def test_the_base_configuration_is_safe_for_production(fresh_config):
     )
     assert base.PERMANENT_SESSION_LIFETIME == 8 * 60 * 60
     assert (base.INVITATION_MAX_AGE_SECONDS, base.RESET_MAX_AGE_SECONDS) == (7 * 24 * 3600, 60 * 60)
-    assert (base.PASSWORD_HASH_TIME_COST, base.PASSWORD_HASH_MEMORY_KIB) == (3, 65536)
+    # OWASP's first recommended Argon2id setting: 46 MiB, one pass, one lane.
+    argon2_cost = (base.PASSWORD_HASH_TIME_COST, base.PASSWORD_HASH_MEMORY_KIB, base.PASSWORD_HASH_PARALLELISM)
+    assert argon2_cost == (1, 47104, 1)
     assert not getattr(base, "DEBUG", False) and not getattr(base, "TESTING", False)
 
 

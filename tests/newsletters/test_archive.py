@@ -178,7 +178,7 @@ def test_a_search_that_finds_nothing_suggests_what_to_do(client_as):
     assert "see every newsletter" in text(page(response).main)
 
 
-@pytest.mark.parametrize("query", [HOSTILE, "x" * 2000, "%", "a" * 100 + " " + "b" * 1900, "\u0000 null"])
+@pytest.mark.parametrize("query", [HOSTILE, "x" * 2000, "%", "a" * 100 + " " + "b" * 1900])
 def test_a_hostile_or_huge_query_gets_an_ordinary_page(client_as, query):
     sent_issue("Training dates")
     client = client_as(Role.COUNCILLOR)
@@ -192,6 +192,13 @@ def test_a_hostile_or_huge_query_gets_an_ordinary_page(client_as, query):
     assert soup.find(id="q")["value"] == shown
     assert shown in text(soup.find(id="results-heading"))
     assert db.session.scalar(select(func.count()).select_from(NewsletterIssue)) == 1
+
+
+def test_a_nul_character_in_a_query_is_refused_with_the_bad_request_page(client_as):
+    sent_issue("Training dates")
+    response = client_as(Role.COUNCILLOR).get("/newsletters", query_string={"q": "\u0000 null"})
+    assert response.status_code == 400
+    assert text(page(response).find("h1")) == "Sorry, there is a problem with your request"
 
 
 def test_results_come_in_pages(client_as):
