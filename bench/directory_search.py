@@ -1,13 +1,14 @@
 """How fast the directory search is under load, against a trivial route on the same server in the same run.
 
-    .venv/bin/python bench/directory_search.py [--services 5000] [--seconds 8] [--clients 4]
+    .venv/bin/python bench/directory_search.py [--services 5000] [--seconds 12] [--rounds 6] [--clients 4]
 
 Builds a throwaway SQLite database (the migrations, then 5,000 varied entries), serves the app with gunicorn on
 loopback, and drives it with a small keep-alive load generator (one process per client). It measures the
 trivial route (/healthz, one SELECT 1), a plain signed-in page (the page shell alone, for scale), the search
 page, the search page filtered to "open now", the A to Z listing and the Open Referral API's search, and prints
-requests per second, latency and each one's ratio to the trivial route. The goal: the search page at one third
-or more of the trivial route's rate. Everything stops by itself in about a minute.
+requests per second, latency and each one's ratio to the trivial route. The targets take turns in short
+rounds, so that a machine getting busier or quieter during the run moves every figure alike. The goal: the
+search page at one third or more of the trivial route's rate. Everything stops by itself in about two minutes.
 """
 
 import argparse
@@ -292,22 +293,42 @@ class Result:
     note: str = ""
 
 
-def measure(pool, port: int, cookie: str, target: str, paths: list[str], seconds: float, clients: int) -> Result:
-    def run(duration: float) -> tuple[list[float], Counter]:
-        jobs = [(port, paths, cookie, duration, client * 7) for client in range(clients)]
-        latencies, statuses = [], Counter()
-        for client_latencies, client_statuses in pool.starmap(hammer, jobs):
-            latencies += client_latencies
-            statuses += client_statuses
-        return latencies, statuses
+def run(pool, port: int, cookie: str, paths: list[str], seconds: float, clients: int) -> tuple[list[float], Counter]:
+    """All clients on `paths` at once for `seconds`: every latency and the count of each status."""
+    jobs = [(port, paths, cookie, seconds, client * 7) for client in range(clients)]
+    latencies, statuses = [], Counter()
+    for client_latencies, client_statuses in pool.starmap(hammer, jobs):
+        latencies += client_latencies
+        statuses += client_statuses
+    return latencies, statuses
 
-    run(WARM_UP_SECONDS)
-    latencies, statuses = run(seconds)
-    ok = statuses.get(200, 0)
-    if not latencies:
-        return Result(target, note="no responses")
-    cuts = statistics.quantiles(latencies, n=20)
-    return Result(target, ok / seconds, cuts[9] * 1000, cuts[18] * 1000, sum(statuses.values()) - ok)
+
+def measure_all(pool, port: int, cookie: str, options: argparse.Namespace) -> list[Result]:
+    """Each target in turn, round after round, so that a change in how busy the machine is falls on every
+    target alike rather than on whichever was measured at the time; then each target's figures over its rounds."""
+    every_target = targets(port)
+    measurable = [(target, paths) for target, paths in every_target if not isinstance(paths, str)]
+    gathered = {target: ([], Counter()) for target, _paths in measurable}
+    for _target, paths in measurable:
+        run(pool, port, cookie, paths, WARM_UP_SECONDS, options.clients)
+    for _round in range(options.rounds):
+        for target, paths in measurable:
+            latencies, statuses = run(pool, port, cookie, paths, options.seconds / options.rounds, options.clients)
+            gathered[target][0].extend(latencies)
+            gathered[target][1].update(statuses)
+    results = []
+    for target, paths in every_target:
+        if isinstance(paths, str):
+            results.append(Result(target, note=paths))
+            continue
+        latencies, statuses = gathered[target]
+        if not latencies:
+            results.append(Result(target, note="no responses"))
+            continue
+        ok, cuts = statuses.get(200, 0), statistics.quantiles(latencies, n=20)
+        rate = ok / options.seconds
+        results.append(Result(target, rate, cuts[9] * 1000, cuts[18] * 1000, sum(statuses.values()) - ok))
+    return results
 
 
 def targets(port: int) -> list[tuple[str, list[str] | str]]:
@@ -332,11 +353,15 @@ def check_signed_in(port: int, cookie: str) -> None:
         raise SystemExit(f"the search page answered {status}: the councillor's cookie was not accepted")
 
 
-def report(results: list[Result], count: int, seconds: float, clients: int, workers: int) -> None:
+def report(results: list[Result], options: argparse.Namespace) -> None:
     trivial = results[0].rate
-    print(f"\n{count:,} directory entries; SQLite; gunicorn {workers} workers x 2 threads; {clients} clients;")
     print(
-        f"{seconds:g} s per target after {WARM_UP_SECONDS:g} s warm-up; {os.cpu_count()} CPUs shared with the clients\n"
+        f"\n{options.services:,} directory entries; SQLite; gunicorn {options.workers} workers x 2 threads; "
+        f"{options.clients} clients;"
+    )
+    print(
+        f"{options.seconds:g} s per target in {options.rounds} rounds taking turns, after {WARM_UP_SECONDS:g} s "
+        f"warm-up; {os.cpu_count()} CPUs shared with the clients\n"
     )
     print(f"{'target':<40} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>7}  note")
     for result in results:
@@ -360,7 +385,8 @@ def report(results: list[Result], count: int, seconds: float, clients: int, work
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=5000)
-    parser.add_argument("--seconds", type=float, default=8.0, help="measured time per target")
+    parser.add_argument("--seconds", type=float, default=12.0, help="measured time per target, over all rounds")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds in which the targets take turns")
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     options = parser.parse_args()
@@ -375,13 +401,8 @@ def main() -> None:
         port = free_port()
         with gunicorn(url, port, options.workers), multiprocessing.get_context("fork").Pool(options.clients) as pool:
             check_signed_in(port, cookie)
-            results = []
-            for target, paths in targets(port):
-                if isinstance(paths, str):
-                    results.append(Result(target, note=paths))
-                    continue
-                results.append(measure(pool, port, cookie, target, paths, options.seconds, options.clients))
-        report(results, options.services, options.seconds, options.clients, options.workers)
+            results = measure_all(pool, port, cookie, options)
+        report(results, options)
 
 
 if __name__ == "__main__":
