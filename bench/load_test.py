@@ -312,7 +312,7 @@ def run(url: str, options: argparse.Namespace) -> bool:
             f"gunicorn {options.workers} workers x {options.threads} threads, outbox worker and mail catcher on "
             f"loopback; {len(prepared.script.members)} members for {options.seconds:g} s, pausing "
             f"{options.think[0]:g} to {options.think[1]:g} s between pages; Argon2 at "
-            f"{'the tests' if options.light_passwords else 'production'}' cost; load average {load_average()}",
+            f"{'the tests’' if options.light_passwords else 'production’s'} cost; load average {load_average()}",
             flush=True,
         )
         warm_up(web_port, prepared.script)
