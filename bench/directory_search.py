@@ -303,6 +303,20 @@ def run(pool, port: int, cookie: str, paths: list[str], seconds: float, clients:
     return latencies, statuses
 
 
+def measure(pool, port: int, cookie: str, target: str, paths: list[str], seconds: float, clients: int) -> Result:
+    """One target on its own, after a warm-up."""
+    run(pool, port, cookie, paths, WARM_UP_SECONDS, clients)
+    latencies, statuses = run(pool, port, cookie, paths, seconds, clients)
+    return _result(target, latencies, statuses, seconds)
+
+
+def _result(target: str, latencies: list[float], statuses: Counter, seconds: float) -> Result:
+    if not latencies:
+        return Result(target, note="no responses")
+    ok, cuts = statuses.get(200, 0), statistics.quantiles(latencies, n=20)
+    return Result(target, ok / seconds, cuts[9] * 1000, cuts[18] * 1000, sum(statuses.values()) - ok)
+
+
 def measure_all(pool, port: int, cookie: str, options: argparse.Namespace) -> list[Result]:
     """Each target in turn, round after round, so that a change in how busy the machine is falls on every
     target alike rather than on whichever was measured at the time; then each target's figures over its rounds."""
@@ -316,19 +330,10 @@ def measure_all(pool, port: int, cookie: str, options: argparse.Namespace) -> li
             latencies, statuses = run(pool, port, cookie, paths, options.seconds / options.rounds, options.clients)
             gathered[target][0].extend(latencies)
             gathered[target][1].update(statuses)
-    results = []
-    for target, paths in every_target:
-        if isinstance(paths, str):
-            results.append(Result(target, note=paths))
-            continue
-        latencies, statuses = gathered[target]
-        if not latencies:
-            results.append(Result(target, note="no responses"))
-            continue
-        ok, cuts = statuses.get(200, 0), statistics.quantiles(latencies, n=20)
-        rate = ok / options.seconds
-        results.append(Result(target, rate, cuts[9] * 1000, cuts[18] * 1000, sum(statuses.values()) - ok))
-    return results
+    return [
+        Result(target, note=paths) if isinstance(paths, str) else _result(target, *gathered[target], options.seconds)
+        for target, paths in every_target
+    ]
 
 
 def targets(port: int) -> list[tuple[str, list[str] | str]]:
