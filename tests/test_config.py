@@ -109,9 +109,9 @@ def test_the_base_configuration_is_safe_for_production(fresh_config):
     )
     assert base.PERMANENT_SESSION_LIFETIME == 8 * 60 * 60
     assert (base.INVITATION_MAX_AGE_SECONDS, base.RESET_MAX_AGE_SECONDS) == (7 * 24 * 3600, 60 * 60)
-    # OWASP's first recommended Argon2id setting: 46 MiB, one pass, one lane.
+    # RFC 9106's second recommended Argon2id setting: 64 MiB, three passes, four lanes.
     argon2_cost = (base.PASSWORD_HASH_TIME_COST, base.PASSWORD_HASH_MEMORY_KIB, base.PASSWORD_HASH_PARALLELISM)
-    assert argon2_cost == (1, 47104, 1)
+    assert argon2_cost == (3, 65536, 4)
     assert not getattr(base, "DEBUG", False) and not getattr(base, "TESTING", False)
 
 
