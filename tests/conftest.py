@@ -4,7 +4,6 @@ Every test that uses `app` runs once per database backend. Each test starts from
 from the Alembic migrations, so the migrations are exercised by every run.
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from portal.outbox.catcher import MailCatcher
 from portal.selfassessment.framework import ensure_framework
 from tests.factories import UserFactory
 from tests.isolation import each_request_loads_its_own_user
-from tests.pg_cluster import PostgresCluster, PostgresUnavailable
+from tests.pg_cluster import PostgresCluster, started_or_skipped
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -56,12 +55,7 @@ def _separate_requests():
 
 @pytest.fixture(scope="session")
 def postgres_cluster():
-    try:
-        cluster = PostgresCluster().start()
-    except PostgresUnavailable as error:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL tests skipped: {error}")
+    cluster = started_or_skipped(PostgresCluster())
     yield cluster
     cluster.stop()
 

@@ -108,12 +108,18 @@ def test_officers_asking_for_closed_entries_do_not_share_members_pages(client_as
     assert found(client_as(Role.COUNCILLOR), closed="1") == ["New line"]
 
 
-def test_open_now_is_worked_out_afresh_each_minute(client_as, monkeypatch):
+@pytest.fixture
+def clock(monkeypatch) -> list[datetime]:
+    """The council's clock, set by the test (clock[0]); it starts at 8:59:30 on a Monday."""
+    real_local_now = hours.local_now
+    now = [datetime(2026, 11, 30, 8, 59, 30, tzinfo=COUNCIL_TZ)]
+    monkeypatch.setattr(hours, "local_now", lambda moment=None: real_local_now(moment or now[0]))
+    return now
+
+
+def test_open_now_is_worked_out_afresh_each_minute(client_as, clock):
     make_service(name="Day line")  # weekdays 9am to 5pm
     client = client_as(Role.COUNCILLOR)
-    real_local_now = hours.local_now
-    clock = [datetime(2026, 11, 30, 8, 59, 30, tzinfo=COUNCIL_TZ)]  # a Monday
-    monkeypatch.setattr(hours, "local_now", lambda moment=None: real_local_now(moment or clock[0]))
     assert found(client, open_now="y") == []
     clock[0] = datetime(2026, 11, 30, 9, 0, 5, tzinfo=COUNCIL_TZ)
     assert found(client, open_now="y") == ["Day line"]
@@ -157,12 +163,9 @@ def test_the_help_now_box_shows_a_change_on_the_next_page(client_as):
     assert "Duty officer, out of hours" in text(page(client.get("/help-now")).select_one(".app-help-now"))
 
 
-def test_the_help_now_box_works_out_what_is_open_each_minute(client_as, monkeypatch):
+def test_the_help_now_box_works_out_what_is_open_each_minute(client_as, clock):
     make_service(name="Day line")  # weekdays 9am to 5pm
     client = client_as(Role.COUNCILLOR)
-    real_local_now = hours.local_now
-    clock = [datetime(2026, 11, 30, 8, 59, 30, tzinfo=COUNCIL_TZ)]  # a Monday
-    monkeypatch.setattr(hours, "local_now", lambda moment=None: real_local_now(moment or clock[0]))
     assert "Day line" not in _help_now_box(client)
     clock[0] = datetime(2026, 11, 30, 9, 0, 5, tzinfo=COUNCIL_TZ)
     assert "Day line" in _help_now_box(client)

@@ -6,7 +6,6 @@ says it is unhealthy (503) while the database is away and answers again after. T
 of this test's own, since stopping the suite's shared one would break the other tests.
 """
 
-import os
 import time
 from collections.abc import Iterator
 
@@ -19,7 +18,7 @@ from portal.extensions import db
 from portal.outbox.services import enqueue_many
 from tests.faults.data import all_sent
 from tests.faults.harness import FaultDatabase, request, wait_until
-from tests.pg_cluster import PostgresCluster, PostgresUnavailable
+from tests.pg_cluster import PostgresCluster, started_or_skipped
 
 MESSAGES = 2000
 STOP_AFTER = 300  # messages received before the database stops
@@ -44,12 +43,7 @@ class RestartableCluster(PostgresCluster):
 
 @pytest.fixture
 def cluster() -> Iterator[RestartableCluster]:
-    try:
-        cluster = RestartableCluster().start()
-    except PostgresUnavailable as error:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL tests skipped: {error}")
+    cluster = started_or_skipped(RestartableCluster())
     yield cluster
     cluster.stop()
 
