@@ -4,9 +4,11 @@ Both pages show it on every request, and what it says changes only with the dire
 times are whole minutes), so each worker keeps it rendered under the directory's version and the minute.
 """
 
-from flask import render_template
+from datetime import datetime
+
 from markupsafe import Markup
 
+from portal.common.fragments import render_fragment
 from portal.directory import hours, services, version
 
 
@@ -16,6 +18,5 @@ def help_now_box() -> Markup:
     return version.kept(known, ("help-now", minute), lambda: _render(minute))
 
 
-def _render(minute) -> Markup:
-    html = render_template("directory/_help_now.html", help_now=services.help_now(minute))
-    return Markup(html)  # noqa: S704 (rendered by Jinja with autoescaping)  # nosec B704
+def _render(minute: datetime) -> Markup:
+    return render_fragment("directory/_help_now.html", help_now=services.help_now(minute))

@@ -10,6 +10,7 @@ from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import Role
 from portal.accounts.permissions import role_required, signed_in
 from portal.accounts.services import list_users
+from portal.common.fragments import render_fragment
 from portal.directory import bp, hours, services, version
 from portal.directory.forms import CategoryForm, SearchForm, ServiceForm
 from portal.directory.help_now import help_now_box
@@ -52,10 +53,9 @@ def _category_choices(known: str | None) -> list[tuple[int, str]]:
 
 def _render_search(form: SearchForm, search: services.SearchRequest, today: date) -> Markup:
     results = services.search_services(search)
-    html = render_template(
+    return render_fragment(
         "directory/_search.html", form=form, search=search, results=results, is_stale=services.is_stale, today=today
     )
-    return Markup(html)  # noqa: S704 (rendered by Jinja with autoescaping)  # nosec B704
 
 
 @bp.get("/directory/services/<int:service_id>")

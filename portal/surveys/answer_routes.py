@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from portal.accounts.permissions import signed_in
 from portal.common.cache import BoundedCache
+from portal.common.fragments import render_fragment
 from portal.surveys import answering, blocks, bp
 from portal.surveys.answer_forms import answer_form, draft_data, render_params
 
@@ -84,14 +85,13 @@ def _render(survey_round, form, status: int = 200, *, blank: bool = False):
 
 
 def _render_questions(form) -> Markup:
-    html = render_template(
+    return render_fragment(
         "surveys/answer/_questions.html",
         form=form,
         render_params=render_params,
         who5=blocks.WHO5,
         block_names={code: block.name for code, block in blocks.BLOCKS.items()},
     )
-    return Markup(html)  # noqa: S704 (rendered by Jinja with autoescaping)  # nosec B704
 
 
 @bp.get("/surveys/<int:round_id>/thanks")
